@@ -1,0 +1,118 @@
+"""Every URL the project defines, as every persona: each gets exactly what it should.
+
+A new URL without a row here fails `test_every_url_is_in_the_matrix`, so the
+matrix grows with every area.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import signed_in
+
+OK, LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, "login", 403, 404, 405
+PERSONAS = ["anonymous", "citizen", "entity", "operator", "volunteer", "officer", "admin"]
+
+
+def row(anonymous: Any, citizen: Any, entity: Any, operator: Any, volunteer: Any, officer: Any, admin: Any) -> dict:
+    return dict(zip(PERSONAS, [anonymous, citizen, entity, operator, volunteer, officer, admin], strict=True))
+
+
+PUBLIC = row(OK, OK, OK, OK, OK, OK, OK)
+SIGNED_IN = row(LOGIN, OK, OK, OK, OK, OK, OK)
+STAFF = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK)
+OFFICERS = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
+ADMINS = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
+POST_ONLY_SIGNED_IN = row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
+POST_ONLY_ADMINS = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED)
+
+# URL name → (kwargs builder, expected per persona), for GET requests.
+MATRIX: dict[str, tuple[Any, dict]] = {
+    "core:home": (None, PUBLIC),
+    "core:accessibility": (None, PUBLIC),
+    "core:privacy": (None, PUBLIC),
+    "core:legal_notes": (None, PUBLIC),
+    "core:contacts": (None, PUBLIC),
+    "core:health": (None, PUBLIC),
+    "core:directory": (None, PUBLIC),
+    "core:organisation_detail": (lambda w: {"pk": w["org"].pk}, PUBLIC),
+    "core:organisation_create": (None, OFFICERS),
+    "core:organisation_edit": (lambda w: {"pk": w["org"].pk}, OFFICERS),
+    "core:dashboard": (None, SIGNED_IN),
+    "core:acting_organisation": (None, POST_ONLY_SIGNED_IN),
+    "core:staff_home": (None, STAFF),
+    "core:user_list": (None, ADMINS),
+    "core:user_create": (None, ADMINS),
+    "core:user_detail": (lambda w: {"pk": w["user"].pk}, ADMINS),
+    "core:membership_add": (lambda w: {"pk": w["user"].pk}, POST_ONLY_ADMINS),
+    "core:membership_end": (lambda w: {"pk": w["user"].pk, "membership_pk": w["membership"].pk}, POST_ONLY_ADMINS),
+    "core:audit_log": (None, ADMINS),
+    "set_language": (None, row(*[302] * 7)),
+    "javascript-catalog": (None, PUBLIC),
+    "admin:index": (None, row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "admin:core_organisation_changelist": (None, row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "admin:core_auditentry_changelist": (None, row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "account_login": (None, row(OK, 302, 302, 302, 302, 302, 302)),
+    "account_signup": (None, row(OK, 302, 302, 302, 302, 302, 302)),
+    "account_change_password": (None, SIGNED_IN),
+    "mfa_index": (None, SIGNED_IN),
+}
+
+# Namespaces and libraries whose URLs are covered by sample rows above rather than one by one.
+SAMPLED = ("admin:", "account_", "mfa_", "socialaccount_", "usersessions_")
+
+
+def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            names |= _names(pattern, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(prefix + pattern.name)
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    own = {n for n in _names(get_resolver()) if not n.startswith(SAMPLED)}
+    missing = own - set(MATRIX)
+    assert not missing, f"add these URLs to the access matrix: {sorted(missing)}"
+
+
+@pytest.fixture
+def world(office, inps, airc, alice, oscar, bianca, eve, charlie):
+    from pariter.core import services
+    from pariter.core.roles import Role
+    from tests.conftest import make_user
+
+    volunteer = make_user("vera@cittametropolitana.mi.it", "Vera Volontaria", role=Role.CIVIL_SERVICE_VOLUNTEER, organisation=office)
+    return {
+        "org": airc,
+        "user": charlie,
+        "membership": services.membership_add(user=make_user("x@example.org", "X"), organisation=airc, role=Role.ENTITY_REPRESENTATIVE),
+        "clients": {
+            "citizen": signed_in(charlie),
+            "entity": signed_in(eve),
+            "operator": signed_in(bianca),
+            "volunteer": signed_in(volunteer),
+            "officer": signed_in(oscar),
+            "admin": signed_in(alice),
+        },
+    }
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access(name, world, client):
+    build, expected = MATRIX[name]
+    url = reverse(name, kwargs=build(world) if build else None)
+    for persona in PERSONAS:
+        c = client if persona == "anonymous" else world["clients"][persona]
+        response = c.get(url)
+        want = expected[persona]
+        if want == LOGIN:
+            assert response.status_code == 302 and "/login/" in response.url, (persona, url, response.status_code)
+        else:
+            assert response.status_code == want, (persona, url, response.status_code)
