@@ -33,6 +33,7 @@ def _immediate_tasks() -> None:
     from django.tasks import task_backends
 
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    task_backends._settings = None
     task_backends.__dict__.pop("settings", None)
     task_backends._connections = Local(task_backends.thread_critical)
 

@@ -93,7 +93,12 @@ class MembershipForm(forms.Form):
     )
     role = forms.ChoiceField(label=_("Role"), choices=MEMBERSHIP_ROLES)
     starts_on = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label=_("Ends on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The first day on which the role no longer applies. Leave empty for an open-ended role."),
+    )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

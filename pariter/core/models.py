@@ -66,7 +66,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def active_memberships(self) -> list[Membership]:
         today = timezone.localdate()
         return list(
-            self.memberships.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today), starts_on__lte=today)
+            self.memberships.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today), starts_on__lte=today)
             .select_related("organisation")
             .order_by("organisation__name", "role")
         )
@@ -213,7 +213,10 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     starts_on = models.DateField(_("from"), default=date.today)
-    ends_on = models.DateField(_("until"), null=True, blank=True)
+    # The first day the role no longer applies: ending a membership "today" takes effect at once.
+    ends_on = models.DateField(
+        _("ends on"), null=True, blank=True, help_text=_("The first day on which the role no longer applies.")
+    )
 
     class Meta:
         verbose_name = _("membership")
@@ -231,7 +234,7 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.organisation}"
 
     def is_active_on(self, day: date) -> bool:
-        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on > day)
 
 
 class AuditEntry(models.Model):
