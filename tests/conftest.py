@@ -20,9 +20,9 @@ from asgiref.local import Local
 from django.conf import settings
 from django.test import Client
 
+from pariter.core import services
 from pariter.core.models import Municipality, Organisation, OrganisationKind, User
 from pariter.core.roles import Role
-from pariter.core import services
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -47,10 +47,17 @@ def _fast_and_quiet(settings) -> None:  # type: ignore[no-untyped-def]
     }
 
 
-def make_municipality(istat: str, name: str, cadastral: str, *, metro: bool = True, province: str = "MI") -> Municipality:
+def make_municipality(
+    istat: str, name: str, cadastral: str, *, metro: bool = True, province: str = "MI"
+) -> Municipality:
     return Municipality.objects.create(
-        istat_code=istat, cadastral_code=cadastral, name=name, province_code=province, region_code="03",
-        valid_from=dt.date(1861, 3, 17), is_metropolitan=metro,
+        istat_code=istat,
+        cadastral_code=cadastral,
+        name=name,
+        province_code=province,
+        region_code="03",
+        valid_from=dt.date(1861, 3, 17),
+        is_metropolitan=metro,
     )
 
 
@@ -67,8 +74,12 @@ def sesto(db) -> Municipality:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def office(milano: Municipality) -> Organisation:
     org = Organisation.objects.create(
-        name="Città metropolitana di Milano", kind=OrganisationKind.PUBLIC_AGENCY, tax_code="08911820960",
-        municipality=milano, is_home_office=True, address="Viale Piceno 60, 20129 Milano",
+        name="Città metropolitana di Milano",
+        kind=OrganisationKind.PUBLIC_AGENCY,
+        tax_code="08911820960",
+        municipality=milano,
+        is_home_office=True,
+        address="Viale Piceno 60, 20129 Milano",
     )
     return org
 
@@ -76,16 +87,20 @@ def office(milano: Municipality) -> Organisation:
 @pytest.fixture
 def inps(milano: Municipality) -> Organisation:
     return Organisation.objects.create(
-        name="INPS – Direzione di coordinamento metropolitano di Milano", kind=OrganisationKind.PUBLIC_AGENCY,
-        tax_code="80078750587", municipality=milano,
+        name="INPS – Direzione di coordinamento metropolitano di Milano",
+        kind=OrganisationKind.PUBLIC_AGENCY,
+        tax_code="80078750587",
+        municipality=milano,
     )
 
 
 @pytest.fixture
 def airc(milano: Municipality) -> Organisation:
     return Organisation.objects.create(
-        name="FONDAZIONE AIRC PER LA RICERCA SUL CANCRO ETS", kind=OrganisationKind.THIRD_SECTOR,
-        tax_code="80051890152", municipality=milano,
+        name="FONDAZIONE AIRC PER LA RICERCA SUL CANCRO ETS",
+        kind=OrganisationKind.THIRD_SECTOR,
+        tax_code="80051890152",
+        municipality=milano,
     )
 
 
@@ -99,7 +114,9 @@ def make_user(email: str, name: str, *, role: str | None = None, organisation: O
 
 @pytest.fixture
 def alice(office: Organisation) -> User:
-    return make_user("alice@cittametropolitana.mi.it", "Alice Amministratrice", role=Role.ADMINISTRATOR, organisation=office)
+    return make_user(
+        "alice@cittametropolitana.mi.it", "Alice Amministratrice", role=Role.ADMINISTRATOR, organisation=office
+    )
 
 
 @pytest.fixture
@@ -167,4 +184,3 @@ def pytest_collection_modifyitems(config, items) -> None:  # type: ignore[no-unt
         # In CI a missing browser must fail the run, not skip quietly.
         if "browser" in item.keywords and no_browser and not os.environ.get("CI"):
             item.add_marker(pytest.mark.skip(reason="install the Debian package 'chromium' to run browser tests"))
-

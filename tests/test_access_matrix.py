@@ -88,11 +88,15 @@ def world(office, inps, airc, alice, oscar, bianca, eve, charlie):
     from pariter.core.roles import Role
     from tests.conftest import make_user
 
-    volunteer = make_user("vera@cittametropolitana.mi.it", "Vera Volontaria", role=Role.CIVIL_SERVICE_VOLUNTEER, organisation=office)
+    volunteer = make_user(
+        "vera@cittametropolitana.mi.it", "Vera Volontaria", role=Role.CIVIL_SERVICE_VOLUNTEER, organisation=office
+    )
     return {
         "org": airc,
         "user": charlie,
-        "membership": services.membership_add(user=make_user("x@example.org", "X"), organisation=airc, role=Role.ENTITY_REPRESENTATIVE),
+        "membership": services.membership_add(
+            user=make_user("x@example.org", "X"), organisation=airc, role=Role.ENTITY_REPRESENTATIVE
+        ),
         "clients": {
             "citizen": signed_in(charlie),
             "entity": signed_in(eve),

@@ -60,12 +60,12 @@ def can_view_history(user: Any) -> bool:
 
 
 def get_organisation_for_edit(request: HttpRequest, pk: int) -> Organisation:
-    if not request.user.has_role_perm(Perm.MANAGE_ORGANISATIONS):
+    if not request.user.is_authenticated or not request.user.has_role_perm(Perm.MANAGE_ORGANISATIONS):
         raise deny(request, Perm.MANAGE_ORGANISATIONS)
     return get_object_or_404(Organisation, pk=pk)
 
 
 def get_user_for_admin(request: HttpRequest, pk: int) -> User:
-    if not request.user.has_role_perm(Perm.MANAGE_USERS):
+    if not request.user.is_authenticated or not request.user.has_role_perm(Perm.MANAGE_USERS):
         raise deny(request, Perm.MANAGE_USERS)
     return get_object_or_404(User, pk=pk)

@@ -15,14 +15,14 @@ class MunicipalityField(forms.CharField):
     """A municipality typed by name, ISTAT code or cadastral code, checked against reference data."""
 
     default_error_messages = {
-        "unknown": _("“%(value)s” is not a current Italian municipality. Type its name as ISTAT lists it, or its ISTAT code."),
+        "unknown": _(
+            "“%(value)s” is not a current Italian municipality. Type its name as ISTAT lists it, or its ISTAT code."
+        ),
     }
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 120)
-        kwargs.setdefault(
-            "help_text", _("Name (for example “Sesto San Giovanni”) or six-digit ISTAT code.")
-        )
+        kwargs.setdefault("help_text", _("Name (for example “Sesto San Giovanni”) or six-digit ISTAT code."))
         super().__init__(**kwargs)
         self.widget.attrs.update({"list": "municipality-options", "autocomplete": "off"})
 
@@ -49,7 +49,18 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "tax_code", "vat_number", "municipality", "address", "email", "pec", "phone", "website"]
+        fields = [
+            "name",
+            "kind",
+            "tax_code",
+            "vat_number",
+            "municipality",
+            "address",
+            "email",
+            "pec",
+            "phone",
+            "website",
+        ]
 
     def clean_tax_code(self) -> str:
         value = normalise_tax_code(self.cleaned_data["tax_code"])
@@ -64,9 +75,7 @@ class OrganisationForm(forms.ModelForm):
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or codice fiscale"), required=False, max_length=200)
-    kind = forms.ChoiceField(
-        label=_("Type"), required=False, choices=[("", _("All types")), *OrganisationKind.choices]
-    )
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types")), *OrganisationKind.choices])
     municipality = MunicipalityField(label=_("Municipality"), required=False, help_text="")
 
 
@@ -84,12 +93,23 @@ class UserEditForm(forms.ModelForm):
         labels = {"is_active": _("Account active (can sign in)")}
 
 
+class OrganisationByTaxCodeField(forms.ModelChoiceField):
+    def to_python(self, value: Any) -> Any:
+        return super().to_python(normalise_tax_code(value) if isinstance(value, str) else value)
+
+
 MEMBERSHIP_ROLES = [(value, label) for value, label in Role.choices if value != Role.CITIZEN]
 
 
 class MembershipForm(forms.Form):
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=_("Choose an organisation")
+    # Typed as a codice fiscale: the directory holds thousands of bodies, too many for a list.
+    organisation = OrganisationByTaxCodeField(
+        label=_("Organisation (codice fiscale)"),
+        queryset=Organisation.objects.all(),
+        to_field_name="tax_code",
+        widget=forms.TextInput(attrs={"list": "organisation-options", "autocomplete": "off"}),
+        help_text=_("Type the organisation's codice fiscale; the office and partner agencies are suggested."),
+        error_messages={"invalid_choice": _("No organisation with this codice fiscale is in the directory.")},
     )
     role = forms.ChoiceField(label=_("Role"), choices=MEMBERSHIP_ROLES)
     starts_on = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -101,15 +121,8 @@ class MembershipForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Memberships are given in bodies that act in Pariter, not in the
-        # thousands of seeded third-sector entities; those are searched by
-        # codice fiscale below.
-        self.fields["organisation"].queryset = Organisation.objects.exclude(source="5x1000_2022").order_by("name")
-
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The end date comes before the start date."))

@@ -54,7 +54,7 @@ class SessionExpiryMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-        expired = bool(cookie) and not request.user.is_authenticated and not request.session.exists(cookie)
+        expired = cookie is not None and not request.user.is_authenticated and not request.session.exists(cookie)
         if expired:
             audit.record("core.auth.session_expired", changes={"path": request.path[:200]})
             messages.info(request, _("Your session expired after a period of inactivity. Please sign in again."))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from pariter.core.roles import MFA_ROLES, OFFICE_ROLES, Perm, Role, permissions_for
+from pariter.core.roles import MFA_ROLES, Perm, Role, permissions_for
 from pariter.core.validators import normalise_tax_code, validate_tax_code, validate_vat_number
 
 
@@ -100,17 +100,13 @@ class Municipality(models.Model):
     region_code = models.CharField(_("region ISTAT code"), max_length=2)
     valid_from = models.DateField(_("established on"))
     valid_to = models.DateField(_("ceased on"), null=True, blank=True)
-    is_metropolitan = models.BooleanField(
-        _("in Città metropolitana di Milano"), default=False, db_index=True
-    )
+    is_metropolitan = models.BooleanField(_("in Città metropolitana di Milano"), default=False, db_index=True)
 
     class Meta:
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
         ordering = ("name",)
-        constraints = [
-            models.UniqueConstraint(fields=["istat_code", "valid_from"], name="municipality_istat_period")
-        ]
+        constraints = [models.UniqueConstraint(fields=["istat_code", "valid_from"], name="municipality_istat_period")]
         indexes = [models.Index(fields=["name"], name="municipality_name")]
 
     def __str__(self) -> str:
@@ -150,12 +146,8 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=300)
     kind = models.CharField(_("type"), max_length=32, choices=OrganisationKind.choices, db_index=True)
-    tax_code = models.CharField(
-        _("codice fiscale"), max_length=16, unique=True, validators=[validate_tax_code]
-    )
-    vat_number = models.CharField(
-        _("partita IVA"), max_length=11, blank=True, validators=[validate_vat_number]
-    )
+    tax_code = models.CharField(_("codice fiscale"), max_length=16, unique=True, validators=[validate_tax_code])
+    vat_number = models.CharField(_("partita IVA"), max_length=11, blank=True, validators=[validate_vat_number])
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
     )
@@ -164,9 +156,7 @@ class Organisation(models.Model):
     pec = models.EmailField(_("PEC"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
-    is_home_office = models.BooleanField(
-        _("this is the office running Pariter"), default=False, editable=False
-    )
+    is_home_office = models.BooleanField(_("this is the office running Pariter"), default=False, editable=False)
     source = models.CharField(
         _("source"), max_length=16, choices=OrganisationSource.choices, default=OrganisationSource.MANUAL
     )
@@ -183,25 +173,24 @@ class Organisation(models.Model):
             models.Index(fields=["municipality", "name", "id"], name="organisation_muni_name"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["is_home_office"], condition=Q(is_home_office=True), name="one_home_office"
-            )
+            models.UniqueConstraint(fields=["is_home_office"], condition=Q(is_home_office=True), name="one_home_office")
         ]
 
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        self.tax_code = normalise_tax_code(self.tax_code)
-        if self.municipality_id and not Municipality.objects.filter(
-            pk=self.municipality_id, valid_to__isnull=True
-        ).exists():
-            raise ValidationError({"municipality": _("Choose a municipality that exists today.")})
-
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("core:organisation_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        self.tax_code = normalise_tax_code(self.tax_code)
+        if (
+            self.municipality_id
+            and not Municipality.objects.filter(pk=self.municipality_id, valid_to__isnull=True).exists()
+        ):
+            raise ValidationError({"municipality": _("Choose a municipality that exists today.")})
 
 
 class Membership(models.Model):
@@ -248,13 +237,23 @@ class AuditEntry(models.Model):
     at = models.DateTimeField(_("when"), db_index=True)
     action = models.CharField(_("action"), max_length=100, db_index=True)
     actor = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
-        related_name="+", verbose_name=_("who"),
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("who"),
     )
     actor_label = models.CharField(_("who"), max_length=254, blank=True)
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
-        related_name="+", verbose_name=_("on behalf of"),
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("on behalf of"),
     )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     content_type = models.ForeignKey(
@@ -293,3 +292,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return self.last_hash

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from django.core import signing
 from django.db.models import Model, Q, QuerySet
-
-T = TypeVar("T", bound=Model)
 
 _SALT = "pariter.keyset"
 
@@ -25,7 +23,7 @@ class InvalidCursor(ValueError):
 
 
 @dataclass(frozen=True)
-class KeysetPage(Generic[T]):
+class KeysetPage[T: Model]:
     items: list[T]
     next_cursor: str | None
     prev_cursor: str | None
@@ -65,7 +63,7 @@ def _after(fields: Sequence[str], key: list[Any], op: str) -> Q:
     return condition
 
 
-def keyset_page(
+def keyset_page[T: Model](
     queryset: QuerySet[T],
     *,
     order: Sequence[str],

@@ -49,9 +49,7 @@ MFA_ROLES = OFFICE_ROLES | {Role.AGENCY_OPERATOR}
 _OFFICER = {Perm.STAFF_AREA, Perm.MANAGE_ORGANISATIONS, Perm.VIEW_HISTORY}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.ADMINISTRATOR: frozenset(
-        _OFFICER | {Perm.MANAGE_USERS, Perm.VIEW_AUDIT, Perm.DJANGO_ADMIN}
-    ),
+    Role.ADMINISTRATOR: frozenset(_OFFICER | {Perm.MANAGE_USERS, Perm.VIEW_AUDIT, Perm.DJANGO_ADMIN}),
     Role.REGISTER_OFFICER: frozenset(_OFFICER),
     Role.TRAINING_OFFICER: frozenset(_OFFICER),
     Role.NETWORK_OFFICER: frozenset(_OFFICER),

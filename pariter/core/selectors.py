@@ -13,7 +13,11 @@ DIRECTORY_PAGE_SIZE = 25
 
 
 def organisation_directory(
-    *, q: str = "", kind: str = "", municipality: Municipality | None = None, cursor: str | None = None,
+    *,
+    q: str = "",
+    kind: str = "",
+    municipality: Municipality | None = None,
+    cursor: str | None = None,
     size: int = DIRECTORY_PAGE_SIZE,
 ) -> KeysetPage[Organisation]:
     qs = Organisation.objects.select_related("municipality")
@@ -60,9 +64,7 @@ def municipality_lookup(text: str) -> Municipality | None:
 
 def object_history(obj: Model, *, limit: int = 200) -> list[AuditEntry]:
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-    return list(
-        AuditEntry.objects.filter(content_type=content_type, object_id=str(obj.pk)).order_by("-id")[:limit]
-    )
+    return list(AuditEntry.objects.filter(content_type=content_type, object_id=str(obj.pk)).order_by("-id")[:limit])
 
 
 def user_directory(*, q: str = "", role: str = "", cursor: str | None = None, size: int = 50) -> KeysetPage[User]:
@@ -75,11 +77,20 @@ def user_directory(*, q: str = "", role: str = "", cursor: str | None = None, si
     return keyset_page(qs, order=("email",), cursor=cursor, size=size, scope="users")
 
 
+def membership_suggestions() -> QuerySet[Organisation]:
+    """Bodies whose people usually get roles: the office, agencies and municipalities."""
+    return Organisation.objects.filter(
+        Q(is_home_office=True) | Q(kind__in=["public_agency", "anti_violence_centre"])
+    ).order_by("name")[:200]
+
+
 def memberships_of(user: User) -> list[Membership]:
     return list(user.memberships.select_related("organisation").order_by("-ends_on", "organisation__name", "role"))
 
 
-def audit_log(*, action: str = "", actor: str = "", cursor: str | None = None, size: int = 50) -> KeysetPage[AuditEntry]:
+def audit_log(
+    *, action: str = "", actor: str = "", cursor: str | None = None, size: int = 50
+) -> KeysetPage[AuditEntry]:
     qs = AuditEntry.objects.all()
     if action:
         qs = qs.filter(action__startswith=action.strip()[:100])

@@ -24,11 +24,16 @@ from pariter.core.validators import normalise_tax_code
 
 
 def _check_unique_tax_code(tax_code: str, *, exclude_pk: int | None = None) -> None:
-    clash = Organisation.objects.filter(tax_code=tax_code).exclude(pk=exclude_pk).first()
+    others = Organisation.objects.filter(tax_code=tax_code)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    clash = others.first()
     if clash is not None:
         raise ValidationError(
-            {"tax_code": _("An organisation with this codice fiscale is already in the directory: %(name)s.")
-             % {"name": clash.name}}
+            {
+                "tax_code": _("An organisation with this codice fiscale is already in the directory: %(name)s.")
+                % {"name": clash.name}
+            }
         )
 
 
@@ -64,7 +69,18 @@ def organisation_create(
     return organisation
 
 
-ORGANISATION_EDITABLE = ("name", "kind", "tax_code", "vat_number", "municipality", "address", "email", "pec", "phone", "website")
+ORGANISATION_EDITABLE = (
+    "name",
+    "kind",
+    "tax_code",
+    "vat_number",
+    "municipality",
+    "address",
+    "email",
+    "pec",
+    "phone",
+    "website",
+)
 
 
 @transaction.atomic
@@ -109,12 +125,18 @@ def user_update(*, user: User, full_name: str, is_active: bool, reason: str = ""
 def check_role_fits(role: str, organisation: Organisation) -> None:
     """Office roles belong to the office; agency and entity roles to bodies of that kind."""
     if role == Role.CITIZEN:
-        raise ValidationError({"role": _("Citizen is the role of every account without memberships; it is not assigned.")})
+        raise ValidationError(
+            {"role": _("Citizen is the role of every account without memberships; it is not assigned.")}
+        )
     if role in OFFICE_ROLES and not organisation.is_home_office:
         raise ValidationError({"organisation": _("This role can only be held in the office that runs Pariter.")})
     if role == Role.AGENCY_OPERATOR and organisation.kind not in AGENCY_KINDS:
         raise ValidationError(
-            {"organisation": _("Partner-agency operators belong to a public agency, a municipality or an anti-violence centre.")}
+            {
+                "organisation": _(
+                    "Partner-agency operators belong to a public agency, a municipality or an anti-violence centre."
+                )
+            }
         )
     if role == Role.ENTITY_REPRESENTATIVE and organisation.kind not in THIRD_SECTOR_KINDS:
         raise ValidationError({"organisation": _("Entity representatives belong to a third-sector organisation.")})
@@ -168,4 +190,3 @@ def membership_end(*, membership: Membership, ends_on: date | None = None, reaso
 
 def home_office() -> Organisation:
     return Organisation.objects.get(is_home_office=True)
-

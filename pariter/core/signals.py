@@ -28,7 +28,9 @@ def on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
 
 
 @receiver(auth_signals.user_login_failed, dispatch_uid="audit-login-failed")
-def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     # Only the identifier tried is kept: never the password.
     tried = str(credentials.get("email") or credentials.get("username") or "")[:254]
     with audit.context(ip_address=client_ip(request) if request else None, actor_id=None, actor_label=""):
@@ -42,12 +44,16 @@ def on_mfa_failed(sender: Any, request: HttpRequest | None, user: Any, **kwargs:
 
 
 @receiver(mfa_signals.authenticator_added, dispatch_uid="audit-mfa-added")
-def on_authenticator_added(sender: Any, request: HttpRequest | None, user: Any, authenticator: Any, **kwargs: Any) -> None:
+def on_authenticator_added(
+    sender: Any, request: HttpRequest | None, user: Any, authenticator: Any, **kwargs: Any
+) -> None:
     with audit.context(ip_address=client_ip(request) if request else None):
         audit.record("core.auth.mfa_enrolled", obj=user, actor=user, changes={"type": authenticator.type})
 
 
 @receiver(mfa_signals.authenticator_removed, dispatch_uid="audit-mfa-removed")
-def on_authenticator_removed(sender: Any, request: HttpRequest | None, user: Any, authenticator: Any, **kwargs: Any) -> None:
+def on_authenticator_removed(
+    sender: Any, request: HttpRequest | None, user: Any, authenticator: Any, **kwargs: Any
+) -> None:
     with audit.context(ip_address=client_ip(request) if request else None):
         audit.record("core.auth.mfa_removed", obj=user, actor=user, changes={"type": authenticator.type})

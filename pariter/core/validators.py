@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError as StdnumError
+from stdnum.exceptions import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+)
+from stdnum.exceptions import (
+    ValidationError as StdnumError,
+)
 from stdnum.it import codicefiscale, iva
 
 
@@ -25,7 +33,9 @@ def validate_tax_code(value: str) -> None:
     try:
         codicefiscale.validate(compact)
     except InvalidChecksum:
-        raise ValidationError(_("The check character of this codice fiscale is wrong."), code="tax_code_checksum") from None
+        raise ValidationError(
+            _("The check character of this codice fiscale is wrong."), code="tax_code_checksum"
+        ) from None
     except (InvalidFormat, InvalidComponent, InvalidLength, StdnumError):
         raise ValidationError(_("This is not a valid codice fiscale."), code="tax_code_format") from None
 

@@ -24,7 +24,7 @@ from pariter.core.forms import (
 )
 from pariter.core.models import Membership, Organisation
 from pariter.core.pagination import InvalidCursor
-from pariter.core.roles import ROLE_PERMISSIONS, Perm, Role
+from pariter.core.roles import Perm, Role
 
 
 def _query_without_cursor(request: HttpRequest) -> str:
@@ -79,13 +79,19 @@ def health(request: HttpRequest) -> JsonResponse:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        checks["database"] = {"status": "ok", "vendor": connection.vendor,
-                              "ms": round((time.monotonic() - started) * 1000, 1)}
+        checks["database"] = {
+            "status": "ok",
+            "vendor": connection.vendor,
+            "ms": round((time.monotonic() - started) * 1000, 1),
+        }
     except Exception as exc:  # noqa: BLE001 - a health check reports, never raises
         checks["database"] = {"status": "error", "error": exc.__class__.__name__}
     try:
         oldest = (
-            DBTaskResult.objects.filter(status="READY").order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+            DBTaskResult.objects.filter(status="READY")
+            .order_by("enqueued_at")
+            .values_list("enqueued_at", flat=True)
+            .first()
         )
         waiting = DBTaskResult.objects.filter(status="READY").order_by().values("pk")[:1001].count()
         from django.utils import timezone
@@ -192,6 +198,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     from allauth.mfa.models import Authenticator
 
+    assert request.user.is_authenticated  # by require_login
     return render(
         request,
         "core/dashboard.html",
@@ -206,6 +213,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @access.require_login
 @require_POST
 def acting_organisation(request: HttpRequest) -> HttpResponse:
+    assert request.user.is_authenticated  # by require_login
     form = ActingOrganisationForm(request.POST, memberships=request.user.active_memberships)
     if form.is_valid():
         request.session["acting_organisation_id"] = form.cleaned_data["organisation"]
@@ -283,7 +291,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "memberships": selectors.memberships_of(person),
             "membership_form": MembershipForm(),
             "history": selectors.object_history(person),
-            "role_permissions": ROLE_PERMISSIONS,
+            "suggestions": selectors.membership_suggestions(),
         },
     )
 
@@ -297,8 +305,12 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.membership_add(
-                user=person, organisation=data["organisation"], role=data["role"],
-                starts_on=data["starts_on"], ends_on=data["ends_on"], reason=data["reason"],
+                user=person,
+                organisation=data["organisation"],
+                role=data["role"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                reason=data["reason"],
             )
         except ValidationError as error:
             _apply_errors(form, error)
@@ -314,7 +326,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
             "memberships": selectors.memberships_of(person),
             "membership_form": form,
             "history": selectors.object_history(person),
-            "role_permissions": ROLE_PERMISSIONS,
+            "suggestions": selectors.membership_suggestions(),
         },
         status=400,
     )

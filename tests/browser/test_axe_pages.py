@@ -11,11 +11,26 @@ from tests.conftest import signed_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PUBLIC = [
-    "core:home", "core:accessibility", "core:privacy", "core:legal_notes", "core:contacts",
-    "core:directory", "account_login", "account_signup", "account_reset_password",
+    "core:home",
+    "core:accessibility",
+    "core:privacy",
+    "core:legal_notes",
+    "core:contacts",
+    "core:directory",
+    "account_login",
+    "account_signup",
+    "account_reset_password",
 ]
-STAFF = ["core:dashboard", "core:staff_home", "core:user_list", "core:user_create", "core:audit_log",
-         "core:organisation_create", "mfa_index", "account_change_password"]
+STAFF = [
+    "core:dashboard",
+    "core:staff_home",
+    "core:user_list",
+    "core:user_create",
+    "core:audit_log",
+    "core:organisation_create",
+    "mfa_index",
+    "account_change_password",
+]
 
 
 @pytest.mark.parametrize("language", ["it", "en"])

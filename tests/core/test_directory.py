@@ -15,8 +15,10 @@ URL = reverse("core:directory")
 def many(milano, sesto):
     orgs = [
         Organisation(
-            name=f"Associazione Numero {i:03d}", kind=OrganisationKind.VOLUNTEER_ORGANISATION if i % 2 else OrganisationKind.THIRD_SECTOR,
-            tax_code=f"9{i:09d}", municipality=milano if i % 3 else sesto,
+            name=f"Associazione Numero {i:03d}",
+            kind=OrganisationKind.VOLUNTEER_ORGANISATION if i % 2 else OrganisationKind.THIRD_SECTOR,
+            tax_code=f"9{i:09d}",
+            municipality=milano if i % 3 else sesto,
         )
         for i in range(60)
     ]

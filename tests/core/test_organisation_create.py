@@ -7,7 +7,12 @@ from django.urls import reverse
 from pariter.core.models import AuditEntry, Organisation
 
 URL = reverse("core:organisation_create")
-GOOD = {"name": "Cooperativa Sociale Arcobaleno", "kind": "cooperative", "tax_code": "80051890152", "municipality": "Milano"}
+GOOD = {
+    "name": "Cooperativa Sociale Arcobaleno",
+    "kind": "cooperative",
+    "tax_code": "80051890152",
+    "municipality": "Milano",
+}
 
 
 def test_an_officer_adds_an_organisation(as_oscar, milano):

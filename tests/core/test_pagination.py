@@ -42,7 +42,8 @@ def test_walking_forward_visits_every_row_once_in_order(names, size):
 @pytest.mark.django_db
 def test_walking_back_returns_the_previous_page(milano):
     Organisation.objects.bulk_create(
-        Organisation(name=f"N{i:02d}", kind="third_sector", tax_code=f"{i:011d}", municipality=milano) for i in range(10)
+        Organisation(name=f"N{i:02d}", kind="third_sector", tax_code=f"{i:011d}", municipality=milano)
+        for i in range(10)
     )
     qs = Organisation.objects.all()
     p1 = keyset_page(qs, order=("name", "id"), cursor=None, size=3, scope="t")

@@ -29,7 +29,9 @@ def test_a_tampered_cursor_is_404(as_alice):
 
 def test_an_administrator_creates_an_account_and_an_invitation_is_sent(as_alice, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = as_alice.post(reverse("core:user_create"), {"full_name": "Nuova Persona", "email": "Nuova@Example.org"})
+        response = as_alice.post(
+            reverse("core:user_create"), {"full_name": "Nuova Persona", "email": "Nuova@Example.org"}
+        )
     user = User.objects.get(email="nuova@example.org")
     assert response.status_code == 302
     assert not user.has_usable_password()
@@ -45,11 +47,26 @@ def test_a_duplicate_e_mail_is_refused(as_alice, charlie):
 
 def test_an_administrator_assigns_a_role_with_a_reason(as_alice, charlie, inps):
     url = reverse("core:membership_add", args=[charlie.pk])
-    response = as_alice.post(url, {"organisation": inps.pk, "role": Role.AGENCY_OPERATOR, "reason": "Protocol 2026"})
+    response = as_alice.post(
+        url, {"organisation": inps.tax_code, "role": Role.AGENCY_OPERATOR, "reason": "Protocol 2026"}
+    )
     assert response.status_code == 302
     membership = Membership.objects.get(user=charlie)
     entry = AuditEntry.objects.filter(action="core.membership.created", object_id=str(membership.pk)).get()
     assert entry.reason == "Protocol 2026"
+
+
+def test_an_unknown_codice_fiscale_is_refused(as_alice, charlie):
+    url = reverse("core:membership_add", args=[charlie.pk])
+    response = as_alice.post(url, {"organisation": "80051890152", "role": Role.AGENCY_OPERATOR})
+    assert response.status_code == 400
+    assert response.context["membership_form"].errors["organisation"]
+
+
+def test_the_codice_fiscale_is_normalised(as_alice, charlie, inps):
+    url = reverse("core:membership_add", args=[charlie.pk])
+    as_alice.post(url, {"organisation": " 800 787 505 87 ", "role": Role.AGENCY_OPERATOR})
+    assert Membership.objects.filter(user=charlie, organisation=inps).exists()
 
 
 def test_a_role_that_does_not_fit_the_organisation_is_refused(as_alice, charlie, inps, airc):
@@ -60,7 +77,7 @@ def test_a_role_that_does_not_fit_the_organisation_is_refused(as_alice, charlie,
         (inps, Role.ENTITY_REPRESENTATIVE),  # INPS is not a third-sector entity
     ]
     for org, role in cases:
-        response = as_alice.post(url, {"organisation": org.pk, "role": role})
+        response = as_alice.post(url, {"organisation": org.tax_code, "role": role})
         assert response.status_code == 400, (org, role)
         assert response.context["membership_form"].errors
     assert not Membership.objects.filter(user=charlie).exists()
@@ -69,7 +86,13 @@ def test_a_role_that_does_not_fit_the_organisation_is_refused(as_alice, charlie,
 def test_an_end_date_before_the_start_is_refused(as_alice, charlie, inps):
     url = reverse("core:membership_add", args=[charlie.pk])
     response = as_alice.post(
-        url, {"organisation": inps.pk, "role": Role.AGENCY_OPERATOR, "starts_on": "2026-05-01", "ends_on": "2026-04-01"}
+        url,
+        {
+            "organisation": inps.tax_code,
+            "role": Role.AGENCY_OPERATOR,
+            "starts_on": "2026-05-01",
+            "ends_on": "2026-04-01",
+        },
     )
     assert response.status_code == 400
     assert not Membership.objects.filter(user=charlie).exists()
@@ -88,16 +111,20 @@ def test_permissions_follow_the_membership(as_alice, bianca):
 def test_a_user_can_hold_several_memberships(as_alice, charlie, inps, milano):
     from pariter.core.models import Organisation
 
-    comune = Organisation.objects.create(name="Comune di Milano", kind="municipality", tax_code="01199250158", municipality=milano)
+    comune = Organisation.objects.create(
+        name="Comune di Milano", kind="municipality", tax_code="01199250158", municipality=milano
+    )
     url = reverse("core:membership_add", args=[charlie.pk])
-    as_alice.post(url, {"organisation": inps.pk, "role": Role.AGENCY_OPERATOR})
-    as_alice.post(url, {"organisation": comune.pk, "role": Role.AGENCY_OPERATOR})
+    as_alice.post(url, {"organisation": inps.tax_code, "role": Role.AGENCY_OPERATOR})
+    as_alice.post(url, {"organisation": comune.tax_code, "role": Role.AGENCY_OPERATOR})
     charlie = User.objects.get(pk=charlie.pk)
     assert {m.organisation_id for m in charlie.active_memberships} == {inps.pk, comune.pk}
 
 
 def test_the_administrator_role_grants_the_django_admin(as_alice, charlie, office):
-    as_alice.post(reverse("core:membership_add", args=[charlie.pk]), {"organisation": office.pk, "role": Role.ADMINISTRATOR})
+    as_alice.post(
+        reverse("core:membership_add", args=[charlie.pk]), {"organisation": office.tax_code, "role": Role.ADMINISTRATOR}
+    )
     charlie.refresh_from_db()
     assert charlie.is_staff and charlie.is_superuser
 
@@ -107,7 +134,9 @@ def test_an_administrator_deactivates_an_account_but_not_their_own(as_alice, ali
     as_alice.post(url, {"full_name": charlie.full_name, "is_active": "", "reason": "Left the office"})
     charlie.refresh_from_db()
     assert not charlie.is_active
-    response = as_alice.post(reverse("core:user_detail", args=[alice.pk]), {"full_name": alice.full_name, "is_active": ""})
+    response = as_alice.post(
+        reverse("core:user_detail", args=[alice.pk]), {"full_name": alice.full_name, "is_active": ""}
+    )
     assert response.status_code == 200
     alice.refresh_from_db()
     assert alice.is_active
@@ -123,7 +152,7 @@ def test_another_users_membership_cannot_be_ended_through_a_forged_url(as_alice,
 
 def test_officers_who_are_not_administrators_cannot_manage_users(as_oscar, charlie, office):
     url = reverse("core:membership_add", args=[charlie.pk])
-    assert as_oscar.post(url, {"organisation": office.pk, "role": Role.ADMINISTRATOR}).status_code == 403
+    assert as_oscar.post(url, {"organisation": office.tax_code, "role": Role.ADMINISTRATOR}).status_code == 403
     assert not Membership.objects.filter(user=charlie).exists()
 
 

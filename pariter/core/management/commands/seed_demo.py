@@ -52,7 +52,7 @@ class Command(BaseCommand):
                 organisation = choose.get(where)
                 if role and organisation and not user.memberships.filter(role=role).exists():
                     services.membership_add(user=user, organisation=organisation, role=role)
-        self.stdout.write(self.style.SUCCESS("Demo accounts (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD}):"))
         for email, name, role, where in PERSONAS:
             label = Role(role).label if role else Role.CITIZEN.label
             org = choose.get(where)
