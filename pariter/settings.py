@@ -112,6 +112,8 @@ TEMPLATES = [
 ]
 
 # SQLite is the zero-setup default; production points DATABASE_URL at PostgreSQL.
+if "DATABASE_URL" not in os.environ:
+    (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'pariter.sqlite3'}"),

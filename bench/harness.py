@@ -1,0 +1,128 @@
+"""A small load harness: serve Pariter with gunicorn on loopback, hit URLs concurrently, report percentiles.
+
+Everything stays on 127.0.0.1; every loop is bounded by a request count.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def production_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdef",
+        FIELD_ENCRYPTION_KEYS="Zm9yLWJlbmNobWFya3Mtb25seS0zMi1ieXRlcy1rZXk9",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        LOG_LEVEL="WARNING",
+    )
+    env.update(extra or {})
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def server(env: dict[str, str], workers: int = 2) -> Iterator[int]:
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "pariter.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                status, _ = fetch(port, "/health/")
+                if status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("the server did not start")
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def fetch(port: int, path: str) -> tuple[int, int]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers={"Accept-Language": "it"})
+        response = conn.getresponse()
+        body = response.read()
+        return response.status, len(body)
+    finally:
+        conn.close()
+
+
+@dataclass
+class Result:
+    label: str
+    requests: int
+    p50_ms: float
+    p95_ms: float
+    rps: float
+    errors: int
+
+    def row(self) -> str:
+        return f"| {self.label:<46} | {self.requests:>6} | {self.p50_ms:>8.1f} | {self.p95_ms:>8.1f} | {self.rps:>7.1f} | {self.errors:>6} |"
+
+
+HEADER = (
+    f"| {'scenario':<46} | {'reqs':>6} | {'p50 ms':>8} | {'p95 ms':>8} | {'req/s':>7} | {'errors':>6} |\n"
+    f"|{'-' * 48}|{'-' * 8}|{'-' * 10}|{'-' * 10}|{'-' * 9}|{'-' * 8}|"
+)
+
+
+def load(port: int, label: str, paths: list[str], *, requests: int = 400, concurrency: int = 4, warmup: int = 20) -> Result:
+    """`requests` GETs over `paths` (round robin) from `concurrency` threads."""
+    for i in range(warmup):
+        fetch(port, paths[i % len(paths)])
+    timings: list[float] = []
+    errors = 0
+
+    def one(i: int) -> tuple[float, int]:
+        started = time.perf_counter()
+        status, _ = fetch(port, paths[i % len(paths)])
+        return (time.perf_counter() - started) * 1000, status
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        for ms, status in pool.map(one, range(requests)):
+            timings.append(ms)
+            errors += status != 200
+    elapsed = time.perf_counter() - started
+    timings.sort()
+    return Result(
+        label=label,
+        requests=requests,
+        p50_ms=statistics.median(timings),
+        p95_ms=timings[int(len(timings) * 0.95) - 1],
+        rps=requests / elapsed,
+        errors=errors,
+    )
