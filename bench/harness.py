@@ -12,11 +12,11 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -48,9 +48,20 @@ def server(env: dict[str, str], workers: int = 2) -> Iterator[int]:
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     port = _free_port()
     proc = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "pariter.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "pariter.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         deadline = time.monotonic() + 30
@@ -99,7 +110,9 @@ HEADER = (
 )
 
 
-def load(port: int, label: str, paths: list[str], *, requests: int = 400, concurrency: int = 4, warmup: int = 20) -> Result:
+def load(
+    port: int, label: str, paths: list[str], *, requests: int = 400, concurrency: int = 4, warmup: int = 20
+) -> Result:
     """`requests` GETs over `paths` (round robin) from `concurrency` threads."""
     for i in range(warmup):
         fetch(port, paths[i % len(paths)])
