@@ -101,7 +101,10 @@ class Result:
     errors: int
 
     def row(self) -> str:
-        return f"| {self.label:<46} | {self.requests:>6} | {self.p50_ms:>8.1f} | {self.p95_ms:>8.1f} | {self.rps:>7.1f} | {self.errors:>6} |"
+        return (
+            f"| {self.label:<46} | {self.requests:>6} | {self.p50_ms:>8.1f} | {self.p95_ms:>8.1f} "
+            f"| {self.rps:>7.1f} | {self.errors:>6} |"
+        )
 
 
 HEADER = (

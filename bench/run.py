@@ -21,9 +21,8 @@ def main(selected: list[str]) -> None:
     if selected:
         modules = [m for m in modules if any(s in m for s in selected)]
     database = os.environ.get("DATABASE_URL", "sqlite (var/pariter.sqlite3)")
-    print(
-        f"Pariter benchmarks · {time.strftime('%Y-%m-%d %H:%M')} · {os.cpu_count()} cores · database: {database.split('@')[-1]}"
-    )
+    when = time.strftime("%Y-%m-%d %H:%M")
+    print(f"Pariter benchmarks · {when} · {os.cpu_count()} cores · database: {database.split('@')[-1]}")
     for name in modules:
         module = importlib.import_module(f"bench.{name}")
         print(f"\n## {module.__doc__.strip().splitlines()[0] if module.__doc__ else name}\n")
