@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from pariter.api import api
 from pariter.core import admin_site
 
 admin_site.protect(admin.site)
@@ -10,6 +11,8 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 
 urlpatterns = [
     path("", include("pariter.core.urls")),
+    path("registro/", include("pariter.registry.urls")),
+    path("api/v1/", api.urls),
     path("account/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("i18n/catalogo.js", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -50,6 +50,9 @@ MATRIX: dict[str, tuple[Any, dict]] = {
     "core:membership_add": (lambda w: {"pk": w["user"].pk}, POST_ONLY_ADMINS),
     "core:membership_end": (lambda w: {"pk": w["user"].pk, "membership_pk": w["membership"].pk}, POST_ONLY_ADMINS),
     "core:audit_log": (None, ADMINS),
+    "registry:search": (None, PUBLIC),
+    "registry:entity": (lambda w: {"repertory_number": w["entity"].repertory_number}, PUBLIC),
+    "registry:entity_json": (lambda w: {"repertory_number": w["entity"].repertory_number}, PUBLIC),
     "set_language": (None, row(*[302] * 7)),
     "javascript-catalog": (None, PUBLIC),
     "admin:index": (None, row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
@@ -91,7 +94,10 @@ def world(office, inps, airc, alice, oscar, bianca, eve, charlie):
     volunteer = make_user(
         "vera@cittametropolitana.mi.it", "Vera Volontaria", role=Role.CIVIL_SERVICE_VOLUNTEER, organisation=office
     )
+    from tests.registry.factories import register
+
     return {
+        "entity": register("Associazione Matrice", office.municipality),
         "org": airc,
         "user": charlie,
         "membership": services.membership_add(

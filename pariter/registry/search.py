@@ -1,0 +1,95 @@
+"""One search function, two engines: PostgreSQL full text in production, SQLite FTS5 on the embedded default.
+
+PostgreSQL keeps a generated `tsvector` column (Italian stems plus the words
+as written, for prefixes) with a GIN index. SQLite keeps an external-content FTS5 table fed by triggers; it has no
+Italian stemmer, so every term is matched as a prefix. On both, user text is
+reduced to word tokens before it reaches the query language, so quotes, `*`,
+`NEAR`, `-` and friends are just characters.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 40
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+FTS_TABLE = "registry_entity_fts"
+
+
+def terms(text: str) -> list[str]:
+    """The words of a query, lower-cased, without query syntax; at most MAX_TERMS."""
+    words = [w.lower()[:MAX_TERM_LENGTH] for w in _WORD.findall(text or "")]
+    return [w for w in words if w.strip("_")][:MAX_TERMS]
+
+
+def filter_by_name(queryset: QuerySet, text: str) -> QuerySet:  # type: ignore[type-arg]
+    words = terms(text)
+    if not words:
+        return queryset
+    if connection.vendor == "postgresql":
+        # Each word matches its Italian stem ("associazioni" finds "associazione") or, as typed, the
+        # beginning of a word ("cooperat" finds "cooperativa", whose stem "cooper" is shorter).
+        per_word = "(to_tsquery('italian', %s) || to_tsquery('simple', %s))"
+        condition = " && ".join([per_word] * len(words))
+        params = [p for w in words for p in (f"{w}:*", f"{w}:*")]
+        # Safe: `condition` is a fixed template; the words travel as parameters.
+        return queryset.extra(where=[f"registry_entity.search_vector @@ ({condition})"], params=params)  # noqa: S610
+    match = " ".join('"' + w.replace('"', "") + '"*' for w in words)
+    # Safe: the table name is a constant; the match expression is a parameter built from word tokens.
+    sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+    return queryset.filter(id__in=RawSQL(sql, [match]))  # noqa: S611
+
+
+# --- Schema: created by migration 0003 and re-checked after every migrate ----
+
+POSTGRES_SQL = [
+    "ALTER TABLE registry_entity ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    "GENERATED ALWAYS AS "
+    "(to_tsvector('italian', coalesce(name, '')) || to_tsvector('simple', coalesce(name, ''))) STORED",
+    "CREATE INDEX IF NOT EXISTS registry_entity_search ON registry_entity USING GIN (search_vector)",
+]
+
+SQLITE_TABLE = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+    "name, content='registry_entity', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+)
+SQLITE_TRIGGERS = [
+    f"CREATE TRIGGER IF NOT EXISTS registry_entity_fts_ai AFTER INSERT ON registry_entity BEGIN "
+    f"INSERT INTO {FTS_TABLE}(rowid, name) VALUES (new.id, new.name); END",
+    f"CREATE TRIGGER IF NOT EXISTS registry_entity_fts_ad AFTER DELETE ON registry_entity BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, name) VALUES ('delete', old.id, old.name); END",
+    f"CREATE TRIGGER IF NOT EXISTS registry_entity_fts_au AFTER UPDATE OF name ON registry_entity BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, name) VALUES ('delete', old.id, old.name); "
+    f"INSERT INTO {FTS_TABLE}(rowid, name) VALUES (new.id, new.name); END",
+]
+
+
+def ensure_schema(conn: BaseDatabaseWrapper) -> None:
+    """Create the search structures if missing. SQLite drops triggers when Django rebuilds a table, so
+    this runs after every migrate and rebuilds the index when a trigger had to be recreated."""
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            for sql in POSTGRES_SQL:
+                cursor.execute(sql)
+        elif conn.vendor == "sqlite":
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'registry_entity_fts_%'"
+            )
+            had_triggers = cursor.fetchone()[0] == len(SQLITE_TRIGGERS)
+            cursor.execute(SQLITE_TABLE)
+            for sql in SQLITE_TRIGGERS:
+                cursor.execute(sql)
+            if not had_triggers:
+                cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def on_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    ensure_schema(connections[using])

@@ -1,0 +1,130 @@
+"""Reads of the register: the public search, entries as of a date, history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from pariter.core.models import Municipality
+from pariter.core.pagination import BoundedCount, KeysetPage, bounded_count, keyset_page
+from pariter.core.validators import normalise_tax_code
+from pariter.registry import search
+from pariter.registry.entries import entry_snapshot, prefetch_for_snapshot
+from pariter.registry.models import PUBLIC_STATUSES, Entity, EntitySection, EntityVersion, Section
+
+PAGE_SIZE = 25
+COUNT_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class EntitySearch:
+    """The filters of the public register, combinable."""
+
+    text: str = ""
+    tax_code: str = ""
+    repertory_number: int | None = None
+    municipality: Municipality | None = None
+    section: str = ""
+    five_per_thousand: bool | None = None
+    in_network: bool | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.text
+            or self.tax_code
+            or self.repertory_number
+            or self.municipality
+            or self.section
+            or self.five_per_thousand is not None
+            or self.in_network is not None
+        )
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    page: KeysetPage[Any]
+    count: BoundedCount | None = None
+    filters: EntitySearch = field(default_factory=EntitySearch)
+
+
+def public_entities() -> QuerySet[Entity]:
+    return Entity.objects.filter(repertory_number__isnull=False, status__in=PUBLIC_STATUSES)
+
+
+def _filtered(filters: EntitySearch) -> QuerySet[Entity]:
+    qs = public_entities()
+    if filters.tax_code:
+        qs = qs.filter(tax_code=normalise_tax_code(filters.tax_code))
+    if filters.repertory_number is not None:
+        qs = qs.filter(repertory_number=filters.repertory_number)
+    if filters.municipality is not None:
+        qs = qs.filter(municipality=filters.municipality)
+    if filters.section:
+        qs = qs.filter(section_periods__section__letter=filters.section, section_periods__valid_to__isnull=True)
+    if filters.five_per_thousand is not None:
+        qs = qs.filter(five_per_thousand=filters.five_per_thousand)
+    if filters.in_network is not None:
+        qs = qs.filter(in_network=filters.in_network)
+    return search.filter_by_name(qs, filters.text)
+
+
+def search_entities(
+    filters: EntitySearch, *, cursor: str | None = None, size: int = PAGE_SIZE, with_count: bool = True
+) -> SearchResults:
+    """One page of public entries in a stable order (name, then id), and a count bounded at COUNT_LIMIT.
+
+    The query count is constant: the page, its sections, and the bounded count.
+    """
+    qs = _filtered(filters)
+    current_sections = Prefetch(
+        "section_periods",
+        queryset=EntitySection.objects.filter(valid_to__isnull=True).select_related("section"),
+        to_attr="current_sections",
+    )
+    page = keyset_page(
+        qs.select_related("municipality").prefetch_related(current_sections),
+        order=("sort_name", "id"),
+        cursor=cursor,
+        size=size,
+        scope="registry",
+    )
+    count = None
+    if with_count and not filters.is_empty:
+        count = bounded_count(qs, limit=COUNT_LIMIT)
+    return SearchResults(page=page, count=count, filters=filters)
+
+
+def entity_by_repertory(repertory_number: int) -> Entity | None:
+    """A published entry (registered or cancelled), or None."""
+    return (
+        prefetch_for_snapshot(Entity.objects.filter(repertory_number=repertory_number))
+        .prefetch_related("documents")
+        .first()
+    )
+
+
+def entry_as_of(entity: Entity, day: date | None = None) -> dict[str, Any] | None:
+    """What the register said about `entity` on `day` (today if None); None before its first version."""
+    today = timezone.localdate()
+    if day is None or day >= today:
+        return entry_snapshot(entity, on=today)
+    version = (
+        EntityVersion.objects.filter(entity=entity, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+    return version.data if version else None
+
+
+def entity_versions(entity: Entity) -> list[EntityVersion]:
+    return list(EntityVersion.objects.filter(entity=entity).order_by("-valid_from", "-id"))
+
+
+def sections() -> list[Section]:
+    return list(Section.objects.all())

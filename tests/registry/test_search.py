@@ -1,0 +1,109 @@
+"""The register search: one function, two engines (PostgreSQL full text, SQLite FTS5)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from pariter.registry import search
+from pariter.registry.selectors import EntitySearch, search_entities
+from tests.registry.factories import register
+
+
+@pytest.fixture
+def register_of_milan(milano, sesto):
+    return {
+        "coop": register("Cooperativa Sociale Il Sole", milano, sections="d", five_per_thousand=True),
+        "aps": register("Associazione Culturale Città Aperta APS", milano, sections="b"),
+        "odv": register("Volontari per la Città ODV", sesto, sections="a", in_network=True),
+        "rete": register("Rete delle Associazioni Lombarde", milano, sections="eb"),
+    }
+
+
+def names(filters: EntitySearch) -> list[str]:
+    return [e.name for e in search_entities(filters).page.items]
+
+
+def test_the_engine_in_use_is_the_expected_one(db):
+    assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_it_finds_by_words_of_the_name_in_any_order(register_of_milan):
+    assert names(EntitySearch(text="sole cooperativa")) == ["Cooperativa Sociale Il Sole"]
+
+
+def test_beginnings_of_words_are_enough(register_of_milan):
+    assert names(EntitySearch(text="cooperat")) == ["Cooperativa Sociale Il Sole"]
+
+
+def test_accents_do_not_matter(register_of_milan):
+    assert set(names(EntitySearch(text="citta"))) == {
+        "Associazione Culturale Città Aperta APS",
+        "Volontari per la Città ODV",
+    }
+
+
+@pytest.mark.postgres
+def test_postgres_stems_italian_words(register_of_milan):
+    # "associazioni" and "associazione" share the Italian stem.
+    assert "Associazione Culturale Città Aperta APS" in names(EntitySearch(text="associazioni"))
+
+
+def test_filters_combine(register_of_milan, sesto):
+    assert names(EntitySearch(municipality=sesto)) == ["Volontari per la Città ODV"]
+    assert names(EntitySearch(section="d", five_per_thousand=True)) == ["Cooperativa Sociale Il Sole"]
+    assert names(EntitySearch(in_network=True, text="volontari")) == ["Volontari per la Città ODV"]
+    assert names(EntitySearch(section="e")) == ["Rete delle Associazioni Lombarde"]
+    assert names(EntitySearch(section="b")) == [
+        "Associazione Culturale Città Aperta APS",
+        "Rete delle Associazioni Lombarde",
+    ]
+
+
+def test_by_codice_fiscale_and_repertorio(register_of_milan):
+    coop = register_of_milan["coop"]
+    assert names(EntitySearch(tax_code=coop.tax_code)) == [coop.name]
+    assert names(EntitySearch(repertory_number=coop.repertory_number)) == [coop.name]
+
+
+@pytest.mark.parametrize(
+    "text", ['"', "*", "NEAR", "-", 'cooperativa"', "coop*", "NEAR(a b)", "a OR b", "'; DROP TABLE x", "(((", "^", ":"]
+)
+def test_query_syntax_characters_are_harmless(register_of_milan, text):
+    search_entities(EntitySearch(text=text))
+
+
+def test_terms_strip_syntax_and_cap_length():
+    assert search.terms('"coop*" NEAR -sole') == ["coop", "near", "sole"]
+    assert len(search.terms("parola " * 100)) == search.MAX_TERMS
+
+
+def test_results_are_in_a_stable_order_with_ties_broken_by_id(milano):
+    first = register("Associazione Uguale", milano)
+    second = register("Associazione Uguale", milano)
+    assert [e.pk for e in search_entities(EntitySearch(text="uguale")).page.items] == [first.pk, second.pk]
+
+
+def test_cancelled_and_unnumbered_entries_are_not_public(register_of_milan):
+    from pariter.registry.models import Entity
+
+    Entity.objects.filter(pk=register_of_milan["aps"].pk).update(status="cancelled", cancellation_cause="a")
+    assert "Associazione Culturale Città Aperta APS" not in names(EntitySearch())
+
+
+def test_the_count_is_bounded(milano, monkeypatch):
+    from pariter.registry import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 2)
+    for i in range(4):
+        register(f"Associazione Numero {i}", milano)
+    results = search_entities(EntitySearch(text="associazione"))
+    assert results.count.exceeded and results.count.value == 2
+
+
+def test_the_fts_index_follows_renames(register_of_milan):
+    from pariter.registry import services
+
+    services.entity_update(entity=register_of_milan["coop"], name="Cooperativa Luna Nuova")
+    assert names(EntitySearch(text="sole")) == []
+    assert names(EntitySearch(text="luna")) == ["Cooperativa Luna Nuova"]
