@@ -59,12 +59,17 @@ def run() -> str:
         with server(env) as port:
             ours_c = load(port, "register search, common word (ours)", ["/registro/?q=associazione"], requests=REQUESTS)
             naive_c = load(port, "naive page, common word", ["/naive/?q=associazione"], requests=REQUESTS // 4)
-            ours_r = load(port, f"register search, rare word (ours)", [f"/registro/?q={rare_word}"], requests=REQUESTS)
+            ours_r = load(port, "register search, rare word (ours)", [f"/registro/?q={rare_word}"], requests=REQUESTS)
             naive_r = load(port, "naive page, rare word", [f"/naive/?q={rare_word}"], requests=REQUESTS // 4)
             deep = load(
-                port, "register, 5x1000 + section b (ours)", ["/registro/?sezione=b&cinque_per_mille=1"], requests=REQUESTS
+                port,
+                "register, 5x1000 + section b (ours)",
+                ["/registro/?sezione=b&cinque_per_mille=1"],
+                requests=REQUESTS,
             )
-            entity = load(port, "entity page (50 different)", [f"/registro/{r}/" for r in info["reps"]], requests=REQUESTS)
+            entity = load(
+                port, "entity page (50 different)", [f"/registro/{r}/" for r in info["reps"]], requests=REQUESTS
+            )
             api = load(port, "API search, common word", ["/api/v1/registro/enti?q=associazione"], requests=REQUESTS)
         rows += [r.row() for r in (ours_c, naive_c, ours_r, naive_r, deep, entity, api)]
         out.append("\n".join(rows))

@@ -1,4 +1,4 @@
-"""The benchmark datasets: a national-size register (150,000 entities with history) per engine, built once and reused."""
+"""The benchmark datasets: a register of national size (150,000 entities with history) per engine, built once."""
 
 from __future__ import annotations
 
@@ -35,9 +35,7 @@ def engines() -> dict[str, str]:
 
 def _manage(url: str, *args: str) -> str:
     env = dict(os.environ, DATABASE_URL=url, DEBUG="1")
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    )
+    result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     return result.stdout
 
 

@@ -32,6 +32,7 @@ def production_env(extra: dict[str, str] | None = None) -> dict[str, str]:
         SECURE_HSTS_SECONDS="0",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         LOG_LEVEL="WARNING",
+        API_RATE_LIMIT="1000000/min",
     )
     env.update(extra or {})
     return env

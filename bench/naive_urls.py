@@ -27,8 +27,9 @@ def naive_search(request: HttpRequest) -> HttpResponse:
 TEMPLATE = engines["django"].from_string(
     """{% extends "base.html" %}{% block head_title %}Naive{% endblock %}{% block content %}
 <h1>Register ({{ page.paginator.count }} results)</h1>
-<table class="table"><tbody>{% for e in page.object_list %}<tr><td><a href="/registro/{{ e.repertory_number }}/">{{ e.name }}</a>
-</td><td>{{ e.municipality.name }}</td><td>{{ e.tax_code }}</td><td>{{ e.repertory_number }}</td></tr>{% endfor %}</tbody></table>
+<table class="table"><tbody>{% for e in page.object_list %}<tr>
+<td><a href="/registro/{{ e.repertory_number }}/">{{ e.name }}</a></td><td>{{ e.municipality.name }}</td>
+<td>{{ e.tax_code }}</td><td>{{ e.repertory_number }}</td></tr>{% endfor %}</tbody></table>
 <p>Page {{ page.number }} of {{ page.paginator.num_pages }}</p>{% endblock %}"""
 )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -49,7 +50,7 @@ class ClientRateThrottle(AnonRateThrottle):
         key = self.get_cache_key(request)
         if key is None or num_requests is None or duration is None:
             return True
-        now = self.timer()
+        now = time.time()
         history = [moment for moment in self.cache.get(key, []) if moment > now - duration]
         if len(history) >= num_requests:
             self._local.wait = duration - (now - history[-1])

@@ -193,6 +193,17 @@ STORAGES = {
     },
 }
 
+# Production shares rate limits and one-time-code memory between workers through Redis.
+REDIS_URL = os.getenv("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+API_RATE_LIMIT = os.getenv("API_RATE_LIMIT", "120/min")
+
 TASKS = {"default": {"BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # In development mail goes to the console; production sets MAIL_BACKEND (SMTP/PEC relay).

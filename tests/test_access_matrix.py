@@ -51,6 +51,15 @@ MATRIX: dict[str, tuple[Any, dict]] = {
     "core:membership_end": (lambda w: {"pk": w["user"].pk, "membership_pk": w["membership"].pk}, POST_ONLY_ADMINS),
     "core:audit_log": (None, ADMINS),
     "registry:search": (None, PUBLIC),
+    "opendata:catalogue": (None, PUBLIC),
+    "opendata:catalogue_ttl": (None, PUBLIC),
+    "opendata:catalogue_jsonld": (None, PUBLIC),
+    "opendata:download": (lambda w: {"filename": "runts-enti-iscritti.csv"}, PUBLIC),
+    "api:openapi-json": (None, PUBLIC),
+    "api:registro_enti": (None, PUBLIC),
+    "api:registro_ente": (lambda w: {"repertorio": w["entity"].repertory_number}, PUBLIC),
+    # ninja's root has no operation of its own.
+    "api:api-root": (None, row(*[NOT_FOUND] * 7)),
     "registry:entity": (lambda w: {"repertory_number": w["entity"].repertory_number}, PUBLIC),
     "registry:entity_json": (lambda w: {"repertory_number": w["entity"].repertory_number}, PUBLIC),
     "set_language": (None, row(*[302] * 7)),
@@ -86,7 +95,7 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.fixture
-def world(office, inps, airc, alice, oscar, bianca, eve, charlie):
+def world(office, inps, airc, alice, oscar, bianca, eve, charlie, settings, tmp_path):
     from pariter.core import services
     from pariter.core.roles import Role
     from tests.conftest import make_user
@@ -94,10 +103,14 @@ def world(office, inps, airc, alice, oscar, bianca, eve, charlie):
     volunteer = make_user(
         "vera@cittametropolitana.mi.it", "Vera Volontaria", role=Role.CIVIL_SERVICE_VOLUNTEER, organisation=office
     )
+    from pariter.registry import opendata
     from tests.registry.factories import register
 
+    entity = register("Associazione Matrice", office.municipality)
+    settings.MEDIA_ROOT = tmp_path
+    opendata.export_all()
     return {
-        "entity": register("Associazione Matrice", office.municipality),
+        "entity": entity,
         "org": airc,
         "user": charlie,
         "membership": services.membership_add(

@@ -14,7 +14,10 @@ from tests.registry.factories import register
 def _entity(milano, sesto):
     entity = register("Associazione Il Ponte APS", milano, registered_on=date(2022, 11, 7), pec="ponte@pec.it")
     services.office_holder_appoint(
-        entity=entity, role="legal_representative", full_name="Giulia Verdi", tax_code="VRDGLI80A41F205X",
+        entity=entity,
+        role="legal_representative",
+        full_name="Giulia Verdi",
+        tax_code="VRDGLI80A41F205X",
         starts_on=date(2022, 11, 7),
     )
     services.entity_update(entity=entity, municipality=sesto, address="Via Roma 1", effective_on=date(2024, 3, 1))
