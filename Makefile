@@ -39,6 +39,11 @@ db: setup ## migrate the database and load reference and demo data
 	@$(MANAGE) load_reference_data
 	@$(MANAGE) seed_directory
 	@$(MANAGE) seed_demo
+	@$(MANAGE) registry_demo --from-directory --seed 1
+	@if $(MANAGE) shell -v 0 -c "import sys; from pariter.registry.models import Entity; \
+	  sys.exit(Entity.objects.exclude(organisation__source='5x1000_2022').exists())"; then \
+	  $(MANAGE) registry_demo --entities 300 --seed 2; fi
+	@$(MANAGE) registry_export
 
 run: db ## serve the demo with a task worker on http://127.0.0.1:8000
 	@echo "→ serving on http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the worker)"

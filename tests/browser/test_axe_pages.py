@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from tests.browser.conftest import assert_accessible, sign_in_browser
 from tests.conftest import signed_in
+from tests.registry.factories import register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,6 +46,14 @@ def test_public_pages(page, live_server, airc, language):
         assert_accessible(page, f"{name} ({language})")
     page.goto(reverse("core:organisation_detail", args=[airc.pk]))
     assert_accessible(page, "organisation detail")
+    entity = register("Associazione Accessibile APS", airc.municipality, pec="a@pec.it", website="https://example.org")
+    page.goto(reverse("registry:search") + "?q=accessibile")
+    assert page.locator("table tbody tr").count() == 1
+    assert_accessible(page, "register search results")
+    page.goto(reverse("registry:search") + "?q=" + "x" * 300)
+    assert_accessible(page, "register search with an error")
+    page.goto(reverse("registry:entity", args=[entity.repertory_number]))
+    assert_accessible(page, "register entry")
     page.goto("/this-page-does-not-exist/")
     assert_accessible(page, "404")
 
