@@ -35,7 +35,9 @@ def engines() -> dict[str, str]:
 
 def _manage(url: str, *args: str) -> str:
     env = dict(os.environ, DATABASE_URL=url, DEBUG="1")
-    result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
     return result.stdout
 
 
@@ -62,7 +64,7 @@ def prepare(url: str) -> float:
     _manage(url, "migrate", "-v", "0")
     try:
         present = _entity_count(url)
-    except subprocess.CalledProcessError:
+    except RuntimeError:
         present = 0
     if present < SIZE:
         _manage(url, "load_reference_data")

@@ -206,8 +206,20 @@ API_RATE_LIMIT = os.getenv("API_RATE_LIMIT", "120/min")
 
 TASKS = {"default": {"BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
-# In development mail goes to the console; production sets MAIL_BACKEND (SMTP/PEC relay).
-MAILERS = {"default": {"BACKEND": os.getenv("MAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
+# In development mail goes to the console; production sends through the SMTP (or PEC) relay in MAIL_HOST.
+MAIL_BACKEND = os.getenv(
+    "MAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+MAILERS: dict[str, dict[str, object]] = {"default": {"BACKEND": MAIL_BACKEND}}
+if MAIL_BACKEND.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.getenv("MAIL_HOST", "localhost"),
+        "port": envint("MAIL_PORT", "587"),
+        "username": os.getenv("MAIL_USER", ""),
+        "password": os.getenv("MAIL_PASSWORD", ""),
+        "use_tls": envbool("MAIL_USE_TLS", "1"),
+    }
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Pariter <noreply@cittametropolitana.mi.it>")
 
 # Security headers. Django's own CSP: everything is served from this host.

@@ -195,7 +195,8 @@ class EntitySection(models.Model):
     class Meta:
         verbose_name = _("section period")
         verbose_name_plural = _("section periods")
-        ordering = ("valid_from",)
+        # Ties (a rete associativa entering two sections on one day) must sort the same on every engine.
+        ordering = ("valid_from", "section_id", "id")
         indexes = [models.Index(fields=["section", "valid_to", "entity"], name="entitysection_current")]
 
     def __str__(self) -> str:
@@ -229,7 +230,7 @@ class OfficeHolder(models.Model):
     class Meta:
         verbose_name = _("office holder")
         verbose_name_plural = _("office holders")
-        ordering = ("role", "starts_on")
+        ordering = ("role", "starts_on", "id")
         indexes = [models.Index(fields=["entity", "ends_on"], name="officeholder_current")]
 
     def __str__(self) -> str:
@@ -249,7 +250,7 @@ class SecondaryOffice(models.Model):
     class Meta:
         verbose_name = _("secondary office")
         verbose_name_plural = _("secondary offices")
-        ordering = ("starts_on",)
+        ordering = ("starts_on", "id")
 
     def __str__(self) -> str:
         return f"{self.address}, {self.municipality.name}"
