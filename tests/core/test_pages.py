@@ -61,3 +61,24 @@ def test_the_404_page_is_in_the_site_look(client, db, settings):
     response = client.get("/non-esiste/")
     assert response.status_code == 404
     assert '<main id="main"' in response.text
+
+
+def test_pages_render_with_production_static_files(client, db, settings, tmp_path):
+    """With DEBUG off, every {% static %} must name a collected file (a directory has no manifest entry)."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.utils.functional import empty
+
+    staticfiles_storage._wrapped = empty  # re-read the storage setting
+    try:
+        call_command("collectstatic", interactive=False, verbosity=0)
+        for name in PAGES:
+            assert client.get(reverse(name)).status_code == 200, name
+    finally:
+        staticfiles_storage._wrapped = empty
