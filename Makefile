@@ -60,6 +60,7 @@ serve: db ## production-like: gunicorn + whitenoise, DEBUG off
 	 { $(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	   $(VENV)/bin/gunicorn pariter.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -; }
 
+PYTEST_ARGS ?= -n auto
 test: setup ## run the whole suite (set DATABASE_URL for PostgreSQL)
 	@$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 

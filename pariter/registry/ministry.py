@@ -13,11 +13,11 @@ import posixpath
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from xml.etree import ElementTree
 from xml.parsers import expat
 
@@ -27,9 +27,11 @@ from openpyxl.cell import WriteOnlyCell
 from stdnum import luhn
 
 from pariter.core.validators import normalise_tax_code, validate_tax_code
-from pariter.registry.models import RegistrationRoute
 
 CellValue = str | int | float | bool | date | None
+# RegistrationRoute.TRANSMIGRATION. Not imported from the models: this module must load without Django's app
+# registry, because the import reads the workbook in a separate process (stream_sheet) that never sets Django up.
+TRANSMIGRATION = "transmigration"
 
 
 # --- Columns and header recognition ------------------------------------------
@@ -272,7 +274,7 @@ def parse_flag(value: CellValue, *, label: str) -> bool:
 class RegistrationDate(NamedTuple):
     # A NamedTuple rather than a frozen dataclass: one is built per row, and a tuple is several times cheaper.
     day: date
-    # A RegistrationRoute when the file says how the entity was registered; None for a bare date.
+    # A RegistrationRoute value when the file says how the entity was registered; None for a bare date.
     route: str | None = None
     # The sentence the national platform publishes instead of a date (model field `registration_note`).
     note: str = ""
@@ -348,7 +350,7 @@ def parse_registration_date(value: CellValue, *, today: date) -> RegistrationDat
     if len(text) > NOTE_MAX_LENGTH:
         raise DateError(f"the registration text is longer than {NOTE_MAX_LENGTH} characters")
     day, month, year = (int(part) for part in found[0])
-    route = RegistrationRoute.TRANSMIGRATION if "trasmigra" in fold(text) else None
+    route = TRANSMIGRATION if "trasmigra" in fold(text) else None
     return RegistrationDate(checked_date(year, month, day, today=today), route=route, note=text)
 
 
@@ -706,7 +708,7 @@ def _sheet_rows(stream: Iterable[bytes], shared: list[str]) -> Iterator[tuple[in
     yield from done
 
 
-def read_sheet(path: Path | str) -> Iterator[tuple[int, list[CellValue]]]:
+def read_sheet(path: Path | str) -> Generator[tuple[int, list[CellValue]]]:
     """The rows of the workbook's first sheet as (spreadsheet row number, values by column position).
 
     Numbers come back as int or float (a date cell as its Excel serial), text as str, booleans as bool.
@@ -726,6 +728,27 @@ def read_sheet(path: Path | str) -> Iterator[tuple[int, list[CellValue]]]:
         raise UnreadableFile(f"malformed XML in the workbook ({error})") from None
     except (IndexError, ValueError) as error:
         raise UnreadableFile(f"a cell of the workbook cannot be read ({error})") from None
+
+
+def stream_sheet(path: str, out: Any, *, chunk: int = 2000) -> None:
+    """Put the first sheet's rows on `out`, a multiprocessing queue, in lists of `chunk`; then None, or the error.
+
+    The target of the import's reading process: it runs in a fresh interpreter, without Django set up.
+    """
+    try:
+        rows: list[tuple[int, list[CellValue]]] = []
+        for item in read_sheet(path):
+            rows.append(item)
+            if len(rows) >= chunk:
+                out.put(rows)
+                rows = []
+        if rows:
+            out.put(rows)
+        out.put(None)
+    except UnreadableFile as error:
+        out.put(error)
+    except Exception as error:  # noqa: BLE001 - reported by the importing process, which raises it
+        out.put(UnreadableFile(f"the workbook could not be read ({error.__class__.__name__}: {error})"))
 
 
 # --- Writing (tests, benchmarks, fixtures) ------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import threading
 from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
@@ -18,10 +19,9 @@ from pariter.registry.entries import entry_snapshot, prefetch_for_snapshot
 from pariter.registry.importer import (
     AUDIT_ACTION,
     IMPORT_REASON,
-    PreparedBatch,
     drop_conflicts,
     import_ministry_file,
-    prepared_batches,
+    run_ahead,
 )
 from pariter.registry.ministry import COLUMNS, HEADERS, synthetic_rows, synthetic_tax_code, write_ministry_xlsx
 from pariter.registry.models import (
@@ -377,7 +377,7 @@ def test_batches_commit_one_after_the_other(tmp_path, comuni):
     )
 
     assert (report.created, report.rows) == (7, 7)
-    assert seen == [(0, 7), (3, 7), (6, 7), (7, 7)]
+    assert seen == [(3, 7), (6, 7), (7, 7)]
 
 
 @pytest.mark.usefixtures("anpr_archive")
@@ -441,45 +441,48 @@ def test_conflicts_are_found_on_the_values_as_written_before_any_row_is_parsed()
     }
 
 
-def test_batches_prepared_ahead_come_in_order():
-    batches = [[(n, [])] for n in range(7)]
-    seen = list(prepared_batches(lambda rows: PreparedBatch(size=rows[0][0]), batches, ahead=True))
-    assert [b.size for b in seen] == list(range(7))
+def test_items_run_ahead_come_in_order():
+    assert list(run_ahead(iter(range(7)), ahead=True)) == list(range(7))
+    assert list(run_ahead(iter(range(7)), ahead=False)) == list(range(7))
 
 
-def test_an_error_while_preparing_ahead_reaches_the_caller():
-    def prepare(rows):  # type: ignore[no-untyped-def]
-        if rows[0][0] == 3:
-            raise ValueError("broken batch")
-        return PreparedBatch(size=1)
+def test_an_error_while_running_ahead_reaches_the_caller():
+    def items():  # type: ignore[no-untyped-def]
+        yield from range(3)
+        raise ValueError("broken batch")
 
     with pytest.raises(ValueError, match="broken batch"):
-        list(prepared_batches(prepare, [[(n, [])] for n in range(6)], ahead=True))
+        list(run_ahead(items(), ahead=True))
 
 
 def test_the_helper_stops_when_the_caller_stops():
-    started: list[int] = []
+    produced: list[int] = []
+    stop = threading.Event()
 
-    def prepare(rows):  # type: ignore[no-untyped-def]
-        started.append(rows[0][0])
-        return PreparedBatch(size=1)
+    def items():  # type: ignore[no-untyped-def]
+        for n in range(100):
+            if stop.is_set():
+                return
+            produced.append(n)
+            yield n
 
-    batches = prepared_batches(prepare, [[(n, [])] for n in range(100)], ahead=True)
-    next(batches)
-    batches.close()
-    assert len(started) < 10
+    running = run_ahead(items(), ahead=True, stop=stop)
+    next(running)
+    running.close()
+    assert stop.is_set()
+    assert len(produced) < 10
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_batches_prepared_ahead_on_their_own_connection_import_the_same(tmp_path, comuni):
+def test_a_parallel_import_reads_in_a_process_prepares_in_a_thread_and_imports_the_same(tmp_path, comuni):
     register("GIÀ NEL REGISTRO", comuni["milano"], tax_code=synthetic_tax_code(90), repertory_number=555)
     register("ANCHE QUESTA", comuni["milano"], tax_code=synthetic_tax_code(92), repertory_number=556)
     rows = [*synthetic_rows(25, municipalities=[("MILANO", "MI"), ("VERMEZZO", "MI")], first_repertory=1000)]
     rows += [ministry_row(90, repertory_number=555, five_per_thousand="Si"), ministry_row(91, repertory_number=556)]
     path = write(tmp_path / "ahead.xlsx", rows)
 
-    report = import_ministry_file(path, batch_size=4, prepare_ahead=True)
+    report = import_ministry_file(path, batch_size=4, parallel=True)
 
     assert (report.created, report.updated, report.unchanged) == (25, 1, 0)
     assert [(r.row_number, r.reason) for r in report.rejected] == [
@@ -489,5 +492,5 @@ def test_batches_prepared_ahead_on_their_own_connection_import_the_same(tmp_path
     for entity in prefetch_for_snapshot(Entity.objects.filter(repertory_number__gte=1000)):
         assert entity.versions.get().data == entry_snapshot(entity, on=entity.registered_on)
 
-    again = import_ministry_file(path, batch_size=4, prepare_ahead=True)
+    again = import_ministry_file(path, batch_size=4, parallel=True)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 26)
