@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import queue
 import threading
 from datetime import date, timedelta
 from io import StringIO
@@ -19,11 +20,22 @@ from pariter.registry.entries import entry_snapshot, prefetch_for_snapshot
 from pariter.registry.importer import (
     AUDIT_ACTION,
     IMPORT_REASON,
+    SQLITE_BULK_PRAGMAS,
+    bulk_write_settings,
     drop_conflicts,
     import_ministry_file,
     run_ahead,
+    sheet_in_process,
 )
-from pariter.registry.ministry import COLUMNS, HEADERS, synthetic_rows, synthetic_tax_code, write_ministry_xlsx
+from pariter.registry.ministry import (
+    COLUMNS,
+    HEADERS,
+    UnreadableFile,
+    stream_sheet,
+    synthetic_rows,
+    synthetic_tax_code,
+    write_ministry_xlsx,
+)
 from pariter.registry.models import (
     Entity,
     EntitySection,
@@ -494,3 +506,44 @@ def test_a_parallel_import_reads_in_a_process_prepares_in_a_thread_and_imports_t
 
     again = import_ministry_file(path, batch_size=4, parallel=True)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 26)
+
+
+def test_the_reading_process_streams_the_rows_and_reports_an_unreadable_file(tmp_path):
+    path = write(tmp_path / "small.xlsx", [ministry_row(1), ministry_row(2)])
+    rows = list(sheet_in_process(path))
+    assert [number for number, _ in rows] == [1, 2, 3]
+    assert rows[1][1][:2] == [synthetic_tax_code(1), 101]
+
+    broken = tmp_path / "broken.xlsx"
+    broken.write_text("not a workbook")
+    with pytest.raises(UnreadableFile, match="not an XLSX workbook"):
+        list(sheet_in_process(broken))
+
+
+def test_stream_sheet_sends_chunks_then_none(tmp_path):
+    path = write(tmp_path / "small.xlsx", [ministry_row(n) for n in range(5)])
+    out: queue.Queue[object] = queue.Queue()
+    stream_sheet(str(path), out, chunk=2)
+    sent = []
+    while not out.empty():
+        sent.append(out.get())
+    assert [len(chunk) for chunk in sent[:-1]] == [2, 2, 2]  # the header and five rows
+    assert sent[-1] is None
+
+
+def test_sqlite_bulk_settings_are_put_back(db):
+    def pragmas() -> list[object]:
+        with connection.cursor() as cursor:
+            values = []
+            for name in SQLITE_BULK_PRAGMAS:
+                cursor.execute(f"PRAGMA {name}")
+                values.append(cursor.fetchone()[0])
+            return values
+
+    if connection.vendor != "sqlite":
+        with bulk_write_settings():
+            return
+    before = pragmas()
+    with bulk_write_settings():
+        assert pragmas() == list(SQLITE_BULK_PRAGMAS.values())
+    assert pragmas() == before
