@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core import signing
 from django.db.models import Model, Q, QuerySet
+from django.http import QueryDict
 
 _SALT = "pariter.keyset"
 
@@ -98,6 +99,13 @@ def keyset_page[T: Model](
         next_cursor=encode_cursor(_key(items[-1], order), "n", scope) if items and has_next else None,
         prev_cursor=encode_cursor(_key(items[0], order), "p", scope) if items and has_prev else None,
     )
+
+
+def query_without_cursor(query: QueryDict) -> str:
+    """The current filters as a query string, for links to the other pages of the same list."""
+    params = query.copy()
+    params.pop("cursor", None)
+    return params.urlencode()
 
 
 @dataclass(frozen=True)

@@ -23,14 +23,8 @@ from pariter.core.forms import (
     UserEditForm,
 )
 from pariter.core.models import Membership, Organisation
-from pariter.core.pagination import InvalidCursor
+from pariter.core.pagination import InvalidCursor, query_without_cursor
 from pariter.core.roles import Perm, Role
-
-
-def _query_without_cursor(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("cursor", None)
-    return params.urlencode()
 
 
 def _apply_errors(form, error: ValidationError) -> None:  # type: ignore[no-untyped-def]
@@ -128,7 +122,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "filter_query": _query_without_cursor(request),
+            "filter_query": query_without_cursor(request.GET),
             "municipalities": selectors.metropolitan_municipalities(),
             "can_add": request.user.is_authenticated and request.user.has_role_perm(Perm.MANAGE_ORGANISATIONS),
         },
@@ -246,7 +240,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/staff/user_list.html",
-        {"page": page, "q": q, "role": role, "roles": Role.choices, "filter_query": _query_without_cursor(request)},
+        {"page": page, "q": q, "role": role, "roles": Role.choices, "filter_query": query_without_cursor(request.GET)},
     )
 
 
@@ -360,5 +354,5 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/staff/audit_log.html",
-        {"form": form, "page": page, "filter_query": _query_without_cursor(request)},
+        {"form": form, "page": page, "filter_query": query_without_cursor(request.GET)},
     )

@@ -14,16 +14,10 @@ from django.views.decorators.http import require_GET
 
 from pariter.core import access
 from pariter.core import selectors as core_selectors
-from pariter.core.pagination import InvalidCursor
+from pariter.core.pagination import InvalidCursor, query_without_cursor
 from pariter.registry import selectors
 from pariter.registry.forms import AsOfForm, RegisterSearchForm
 from pariter.registry.models import PUBLIC_STATUSES, Entity, EntityStatus
-
-
-def _query_without_cursor(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("cursor", None)
-    return params.urlencode()
 
 
 @require_GET
@@ -45,7 +39,7 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "results": results,
-            "filter_query": _query_without_cursor(request),
+            "filter_query": query_without_cursor(request.GET),
             "municipalities": core_selectors.metropolitan_municipalities(),
         },
     )
