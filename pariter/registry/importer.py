@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import functools
 import json
-import multiprocessing
+import os
+import pickle
 import queue
+import subprocess
 import sys
 import threading
 import time
@@ -43,9 +45,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from django.db import connection, connections, models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
+import pariter
 from pariter.core import audit
 from pariter.core.models import Organisation, OrganisationKind, OrganisationSource
 from pariter.registry.entries import PUBLIC_FIELDS, _iso
@@ -63,7 +66,6 @@ from pariter.registry.ministry import (
     recognise_headers,
     row_content,
     section_labels,
-    stream_sheet,
 )
 from pariter.registry.models import (
     Entity,
@@ -267,7 +269,7 @@ class EntryFields(NamedTuple):
 
 @dataclass
 class NewEntry:
-    """Engine-ready rows to insert for one new entry; the writer fills in the ids the database gives."""
+    """SQLite: engine-ready value lists for one new entry; the writer fills in the ids the database returns."""
 
     tax_code: str
     organisation: list[Any] | None  # None: the directory already has it, and organisation_id is set
@@ -290,8 +292,13 @@ class Change:
 
 @dataclass
 class PreparedBatch:
+    """One batch compared with the database and ready to write; `size` counts every row of the file it covers."""
+
     size: int
     new: list[NewEntry] = field(default_factory=list)
+    # PostgreSQL: the new entries as COPY payloads, table by table, ids included.
+    copies: list[tuple[RowInserter, bytes]] = field(default_factory=list)
+    copied: int = 0
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
@@ -314,6 +321,28 @@ class ParsedBatch:
             candidates=[c for c in self.candidates if c.row.row_number not in rows],
             rejected=[r for r in self.rejected if r.row_number not in rows],
         )
+
+
+class AnyOf(models.Lookup):  # type: ignore[type-arg]
+    """`column = ANY(%s)` with the values as one array parameter (PostgreSQL).
+
+    `__in` with 2,000 values makes psycopg's client-side binding split a statement of 2,000 placeholders in Python
+    and the server parse 2,000 literals, for each of the few lookups of every batch.
+    """
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+
+
+def one_of(field: str, values: Sequence[Any]) -> Q | AnyOf:
+    """A filter "field is one of values": one array parameter on PostgreSQL, `__in` elsewhere."""
+    if connection.vendor == "postgresql":
+        return AnyOf(F(field), list(values))
+    return Q(**{f"{field}__in": values})
 
 
 class BatchPreparer:
@@ -343,12 +372,12 @@ class BatchPreparer:
         # Plain values, not model instances: on a second run every row of the file is compared, and few change.
         existing = {
             stored["tax_code"]: stored
-            for stored in Entity.objects.filter(tax_code__in=[c.row.tax_code for c in candidates]).values(
+            for stored in Entity.objects.filter(one_of("tax_code", [c.row.tax_code for c in candidates])).values(
                 "pk", "tax_code", "repertory_number", "status", *COMPARED_FIELDS
             )
         }
         repertory_owner = dict(
-            Entity.objects.filter(repertory_number__in=[c.row.repertory_number for c in candidates]).values_list(
+            Entity.objects.filter(one_of("repertory_number", [c.row.repertory_number for c in candidates])).values_list(
                 "repertory_number", "tax_code"
             )
         )
@@ -407,10 +436,14 @@ class BatchPreparer:
         if not candidates:
             return
         organisations = dict(
-            Organisation.objects.filter(tax_code__in=[c.row.tax_code for c in candidates]).values_list("tax_code", "pk")
+            Organisation.objects.filter(one_of("tax_code", [c.row.tax_code for c in candidates])).values_list(
+                "tax_code", "pk"
+            )
         )
         linked = set(
-            Entity.objects.filter(organisation_id__in=organisations.values()).values_list("organisation_id", flat=True)
+            Entity.objects.filter(one_of("organisation_id", list(organisations.values()))).values_list(
+                "organisation_id", flat=True
+            )
         )
         entries: list[EntryFields] = []
         for candidate in candidates:
@@ -422,6 +455,9 @@ class BatchPreparer:
                 )
                 continue
             entries.append(self._entry_fields(row, place, organisation_id))
+        if connection.vendor == "postgresql":
+            self._copy_payloads(entries, batch)
+            return
         tables = self.tables
         # Value lists for all rows of a table at once; the ids are filled in by the writer.
         organisation_rows = iter(
@@ -451,6 +487,53 @@ class BatchPreparer:
                     version=version_rows[index],
                 )
             )
+
+    def _copy_payloads(self, entries: Sequence[EntryFields], batch: PreparedBatch) -> None:
+        """PostgreSQL: take the ids now and encode every row, so that writing is streaming bytes."""
+        tables = self.tables
+        needing = [e for e in entries if e.organisation is not None]
+        organisation_ids = tables.organisations.reserve_ids(len(needing))
+        entity_ids = tables.entities.reserve_ids(len(entries))
+        for entry, organisation_id in zip(needing, organisation_ids, strict=True):
+            entry.entity["organisation_id"] = organisation_id
+        for entry, entity_id in zip(entries, entity_ids, strict=True):
+            for rows in (entry.section, entry.holder, entry.version):
+                if rows is not None:
+                    rows["entity_id"] = entity_id
+        holders = [(e.holder, pk) for e, pk in zip(entries, entity_ids, strict=True) if e.holder is not None]
+        holder_ids = tables.office_holders.reserve_ids(len(holders))
+        batch.copies = [
+            (
+                tables.organisations,
+                tables.organisations.copy_payload(
+                    [e.organisation for e in needing if e.organisation is not None],
+                    ids=organisation_ids,
+                    constants={"source": ORGANISATION_SOURCE.value},
+                ),
+            ),
+            (tables.entities, tables.entities.copy_payload([e.entity for e in entries], ids=entity_ids)),
+            (
+                tables.entity_sections,
+                tables.entity_sections.copy_payload(
+                    [e.section for e in entries], ids=tables.entity_sections.reserve_ids(len(entries))
+                ),
+            ),
+            (
+                tables.office_holders,
+                tables.office_holders.copy_payload(
+                    [h for h, _ in holders], ids=holder_ids, constants={"role": LEGAL_REPRESENTATIVE}
+                ),
+            ),
+            (
+                tables.versions,
+                tables.versions.copy_payload(
+                    [e.version for e in entries],
+                    ids=tables.versions.reserve_ids(len(entries)),
+                    constants={"reason": IMPORT_REASON},
+                ),
+            ),
+        ]
+        batch.copied = len(entries)
 
     def _entry_fields(self, row: MinistryRow, place: Place, organisation_id: int | None) -> EntryFields:
         """The fields of the rows one new entry needs, by table."""
@@ -491,14 +574,14 @@ class BatchPreparer:
         current_sections: dict[int, list[tuple[int, str]]] = defaultdict(list)
         in_force = Q(valid_to__isnull=True) | Q(valid_to__gt=self.today)
         for pk, entity_id, letter in EntitySection.objects.filter(
-            in_force, entity_id__in=ids, valid_from__lte=self.today
+            in_force, one_of("entity_id", ids), valid_from__lte=self.today
         ).values_list("pk", "entity_id", "section__letter"):
             current_sections[entity_id].append((pk, letter))
         # A legal representative is added only to an entry that never had one: the office keeps the history of
         # appointments, and a name from the file must not overlap a period it recorded.
-        holders = OfficeHolder.objects.filter(entity_id__in=ids, role=LEGAL_REPRESENTATIVE)
+        holders = OfficeHolder.objects.filter(one_of("entity_id", ids), role=LEGAL_REPRESENTATIVE)
         with_holder = set(holders.values_list("entity_id", flat=True))
-        open_versions = EntityVersion.objects.filter(entity_id__in=ids, valid_to__isnull=True)
+        open_versions = EntityVersion.objects.filter(one_of("entity_id", ids), valid_to__isnull=True)
         last_change = dict(open_versions.values_list("entity_id", "valid_from"))
         for candidate, stored in known:
             row, pk = candidate.row, stored["pk"]
@@ -533,7 +616,8 @@ class BatchPreparer:
 
 
 class RowInserter:
-    """Multi-row `INSERT … VALUES (…), (…) [RETURNING …]` through the DB-API cursor, for rows already checked.
+    """Writes checked rows of one model through the DB-API cursor: multi-row `INSERT … RETURNING` on SQLite, `COPY`
+    on PostgreSQL (ids taken from the sequence first).
 
     Why not bulk_create: for 150,000 entries Django's SQL compiler prepares some 5 million values one at a time, which
     alone took more than the import's 60-second budget on this 2-core machine; with DEBUG on, every statement is
@@ -573,8 +657,11 @@ class RowInserter:
         # PostgreSQL: COPY, with the ids taken from the table's sequence beforehand (COPY returns nothing).
         self.table = meta.db_table
         self.primary_key: str = (meta.pk.column if meta.pk else None) or "id"
-        self.returning = tuple(returning)
         self.copy_sql = f"COPY {quote(meta.db_table)} ({quote(self.primary_key)}, {columns}) FROM STDIN"
+        self.copy_template = [
+            copy_text(now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default())
+            for f in fields
+        ]
 
     def index(self, name: str) -> int:
         """The position of a field (by attname) in the value lists of `values`."""
@@ -611,45 +698,93 @@ class RowInserter:
         return prepared
 
     def insert(self, rows: Sequence[list[Any]]) -> list[tuple[Any, ...]]:
-        """Insert value lists made by `values`; return the RETURNING columns of each row, in no promised order."""
+        """SQLite: insert value lists made by `values`; return the RETURNING columns of each row, in no promised
+        order."""
+        returned: list[tuple[Any, ...]] = []
         if not rows:
-            return []
+            return returned
         connection.ensure_connection()
         cursor = connection.connection.cursor()  # the driver's own cursor: no per-statement query logging
         try:
-            if connection.vendor == "postgresql":
-                return self._copy(cursor, rows)
-            return self._insert_values(cursor, rows)
+            for start in range(0, len(rows), self.per_statement):
+                chunk = rows[start : start + self.per_statement]
+                params = [value for values in chunk for value in values]
+                cursor.execute(self.head + ", ".join([self.row_sql] * len(chunk)) + self.tail, params)
+                if self.tail:
+                    returned += [tuple(r) for r in cursor.fetchall()]
+        finally:
+            cursor.close()
+        return returned
+
+    def reserve_ids(self, count: int) -> list[int]:
+        """PostgreSQL: `count` ids from the table's sequence, so rows can refer to each other before COPY.
+
+        Sequences are not transactional: ids of a batch that fails stay unused, which leaves gaps and nothing else.
+        """
+        if not count:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(self.table), self.primary_key, count],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+
+    def copy_payload(
+        self, rows: Sequence[Mapping[str, Any]], *, ids: Sequence[int], constants: Mapping[str, Any] | None = None
+    ) -> bytes:
+        """PostgreSQL: the rows in COPY's text format, id first. Built in the preparing thread, so the writing one
+        only streams bytes (psycopg's client-side binding would parse a statement with thousands of placeholders
+        in Python, and even COPY row by row keeps the writing thread busy while the server waits for data)."""
+        if not rows:
+            return b""
+        template = list(self.copy_template)
+        for name, value in (constants or {}).items():
+            template[self.columns[name][0]] = copy_text(value)
+        setters = [(self.columns[name][0], name) for name in rows[0]]
+        lines = []
+        for pk, row in zip(ids, rows, strict=True):
+            values = template.copy()
+            for index, name in setters:
+                values[index] = copy_text(row[name])
+            lines.append(f"{pk}\t" + "\t".join(values))
+        return ("\n".join(lines) + "\n").encode()
+
+    def copy(self, payload: bytes) -> None:
+        """PostgreSQL: stream a payload made by `copy_payload`."""
+        if not payload:
+            return
+        connection.ensure_connection()
+        cursor = connection.connection.cursor()
+        try:
+            with cursor.copy(self.copy_sql) as copy:
+                copy.write(payload)
         finally:
             cursor.close()
 
-    def _insert_values(self, cursor: Any, rows: Sequence[list[Any]]) -> list[tuple[Any, ...]]:
-        returned: list[tuple[Any, ...]] = []
-        for start in range(0, len(rows), self.per_statement):
-            chunk = rows[start : start + self.per_statement]
-            params = [value for values in chunk for value in values]
-            cursor.execute(self.head + ", ".join([self.row_sql] * len(chunk)) + self.tail, params)
-            if self.tail:
-                returned += [tuple(r) for r in cursor.fetchall()]
-        return returned
 
-    def _copy(self, cursor: Any, rows: Sequence[list[Any]]) -> list[tuple[Any, ...]]:
-        """COPY … FROM STDIN: psycopg's client-side binding parses a statement with thousands of placeholders in
-        Python (about 8 s per 20,000 entries here), while COPY streams rows encoded in C."""
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [connection.ops.quote_name(self.table), self.primary_key, len(rows)],
-        )
-        ids = [pk for (pk,) in cursor.fetchall()]
-        with cursor.copy(self.copy_sql) as copy:
-            for pk, values in zip(ids, rows, strict=True):
-                copy.write_row([pk, *values])
-        if not self.returning:
-            return []
-        at = [None if name == self.primary_key else self.columns[name][0] for name in self.returning]
-        return [
-            tuple(pk if index is None else values[index] for index in at) for pk, values in zip(ids, rows, strict=True)
-        ]
+def _copy_escape(text: str) -> str:
+    # Membership tests scan in C and are nearly free; str.translate with a table costs microseconds per JSON document.
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    if "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def copy_text(value: Any) -> str:
+    """A value in COPY's text format (PostgreSQL documentation, COPY, "Text Format")."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return _copy_escape(value)
+    if isinstance(value, date):  # dates, and aware datetimes with their offset
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return _copy_escape(json.dumps(value))
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -698,11 +833,21 @@ class BatchWriter:
     @transaction.atomic
     def write(self, batch: PreparedBatch) -> BatchResult:
         result = BatchResult()
-        self._create(batch.new, result)
+        if connection.vendor == "postgresql":
+            # Asynchronous commit for this transaction only: the commit does not wait for the WAL to reach the disk.
+            # A server crash could lose the last batches, never corrupt anything (PostgreSQL docs, "Asynchronous
+            # Commit"), and running the import again restores them, since it is idempotent.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        self._create(batch, result)
         self._change(batch.changes, result)
         return result
 
-    def _create(self, entries: Sequence[NewEntry], result: BatchResult) -> None:
+    def _create(self, batch: PreparedBatch, result: BatchResult) -> None:
+        for inserter, payload in batch.copies:  # PostgreSQL
+            inserter.copy(payload)
+        result.created += batch.copied
+        entries = batch.new  # SQLite
         if not entries:
             return
         tables = self.tables
@@ -768,7 +913,6 @@ class BatchWriter:
 
 _DONE = object()
 SWITCH_INTERVAL = 0.0005  # seconds; see run_ahead
-READ_POLL_SECONDS = 1.0
 
 
 def run_ahead[T](items: Iterator[T], *, ahead: bool, stop: threading.Event | None = None) -> Iterator[T]:
@@ -815,39 +959,41 @@ def run_ahead[T](items: Iterator[T], *, ahead: bool, stop: threading.Event | Non
         sys.setswitchinterval(switch_interval)
 
 
+# The reading process: a fresh interpreter that imports only ministry.py. Not multiprocessing: its "spawn" re-runs
+# the caller's main script in the child, and "fork" would copy this process, database connection included.
+READER_CODE = "import sys; from pariter.registry.ministry import dump_sheet; dump_sheet(sys.argv[1], sys.stdout.buffer)"
+
+
 def sheet_in_process(path: Path | str) -> Generator[RawRow]:
-    """The sheet's rows, read by a separate process (ministry.stream_sheet).
+    """The sheet's rows, read by a separate process (ministry.dump_sheet).
 
     Parsing the XML is about a fifth of a full import and cannot share this process's interpreter lock with
-    anything else, so it runs on the other core while this process parses the rows already received. A fresh
-    interpreter ("spawn") rather than a fork: nothing of this process, its database connection least of all, is
-    inherited.
+    anything else, so it runs on the other core while this process parses the rows already received.
     """
-    context = multiprocessing.get_context("spawn")
-    chunks = context.Queue()
-    reader = context.Process(target=stream_sheet, args=(str(path), chunks), name="registry-import-read", daemon=True)
-    reader.start()
+    project = str(Path(pariter.__file__).resolve().parent.parent)
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [project, os.getenv("PYTHONPATH")]))}
+    # A fixed command: this interpreter, this module's code; the path is an argument, never shell text.
+    reader = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", READER_CODE, str(path)], stdout=subprocess.PIPE, env=environment
+    )
+    assert reader.stdout is not None
     try:
         while True:
             try:
-                item = chunks.get(timeout=READ_POLL_SECONDS)
-            except queue.Empty:
-                if reader.is_alive():
-                    continue
-                try:
-                    item = chunks.get_nowait()
-                except queue.Empty:
-                    raise UnreadableFile("the reading process stopped before the end of the workbook") from None
+                # Pickles written by our own reading process, from our own code: nothing else writes to this pipe.
+                item = pickle.load(reader.stdout)  # noqa: S301
+            except EOFError:
+                raise UnreadableFile("the reading process stopped before the end of the workbook") from None
             if item is None:
                 return
             if isinstance(item, BaseException):
                 raise item
             yield from item
     finally:
-        if reader.is_alive():
-            reader.terminate()
-        reader.join()
-        chunks.close()
+        if reader.poll() is None:
+            reader.kill()
+        reader.stdout.close()
+        reader.wait()
 
 
 class ImportStages:

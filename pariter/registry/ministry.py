@@ -1,23 +1,27 @@
 """The Ministry of Labour's open-data file "Enti iscritti (formato Excel)": its layout, reading, parsing and writing.
 
 The layout (shared/reference/runts.md §3.1): one sheet, 11 columns, the first row holds bilingual IT/DE headers in one
-cell ("Codice fiscale / Steuernummer"); column 11 is empty. Everything here is pure: no database, no settings. The
-importer (`pariter.registry.importer`) decides what a parsed row means for the register.
+cell ("Codice fiscale / Steuernummer"); column 11 is empty. Nothing here touches the database or needs Django set up,
+so the reading can run in a separate process; the parsers are pure functions. The importer
+(`pariter.registry.importer`) decides what a parsed row means for the register.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+import pickle
 import posixpath
+import queue
 import re
+import threading
 import unicodedata
 import zipfile
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import BinaryIO, NamedTuple
 from xml.etree import ElementTree
 from xml.parsers import expat
 
@@ -30,7 +34,7 @@ from pariter.core.validators import normalise_tax_code, validate_tax_code
 
 CellValue = str | int | float | bool | date | None
 # RegistrationRoute.TRANSMIGRATION. Not imported from the models: this module must load without Django's app
-# registry, because the import reads the workbook in a separate process (stream_sheet) that never sets Django up.
+# registry, because the import reads the workbook in a separate process (dump_sheet) that never sets Django up.
 TRANSMIGRATION = "transmigration"
 
 
@@ -63,8 +67,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("registered_on", "Data iscrizione / Anmeldedatum", ("data iscrizione", "data di iscrizione")),
 )
 HEADERS: tuple[str, ...] = tuple(column.header for column in COLUMNS)
-# The eleventh column of the Ministry's file has no header and no data.
-COLUMN_COUNT = 11
 
 ColumnMap = dict[str, int]
 
@@ -730,25 +732,40 @@ def read_sheet(path: Path | str) -> Generator[tuple[int, list[CellValue]]]:
         raise UnreadableFile(f"a cell of the workbook cannot be read ({error})") from None
 
 
-def stream_sheet(path: str, out: Any, *, chunk: int = 2000) -> None:
-    """Put the first sheet's rows on `out`, a multiprocessing queue, in lists of `chunk`; then None, or the error.
+def dump_sheet(path: str, stream: BinaryIO, *, chunk: int = 2000) -> None:
+    """Write the first sheet's rows to `stream` as pickles: lists of `chunk` rows, then None (or the error).
 
-    The target of the import's reading process: it runs in a fresh interpreter, without Django set up.
+    The body of the import's reading process (`importer.sheet_in_process`), which runs without Django set up. A
+    second thread does the writing, so reading never waits for the importing process to take what was sent.
     """
+    pending: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+
+    def send() -> None:
+        while (data := pending.get()) is not None:
+            stream.write(data)
+        stream.flush()
+
+    sender = threading.Thread(target=send, name="registry-import-send")
+    sender.start()
     try:
         rows: list[tuple[int, list[CellValue]]] = []
         for item in read_sheet(path):
             rows.append(item)
             if len(rows) >= chunk:
-                out.put(rows)
+                pending.put(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
                 rows = []
         if rows:
-            out.put(rows)
-        out.put(None)
+            pending.put(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+        pending.put(pickle.dumps(None))
     except UnreadableFile as error:
-        out.put(error)
+        pending.put(pickle.dumps(error))
     except Exception as error:  # noqa: BLE001 - reported by the importing process, which raises it
-        out.put(UnreadableFile(f"the workbook could not be read ({error.__class__.__name__}: {error})"))
+        pending.put(
+            pickle.dumps(UnreadableFile(f"the workbook could not be read ({error.__class__.__name__}: {error})"))
+        )
+    finally:
+        pending.put(None)
+        sender.join()
 
 
 # --- Writing (tests, benchmarks, fixtures) ------------------------------------------------

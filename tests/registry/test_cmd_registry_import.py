@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import queue
+import io
+import pickle
 import threading
 from datetime import date, timedelta
 from io import StringIO
@@ -22,6 +24,7 @@ from pariter.registry.importer import (
     IMPORT_REASON,
     SQLITE_BULK_PRAGMAS,
     bulk_write_settings,
+    copy_text,
     drop_conflicts,
     import_ministry_file,
     run_ahead,
@@ -30,8 +33,9 @@ from pariter.registry.importer import (
 from pariter.registry.ministry import (
     COLUMNS,
     HEADERS,
+    HeaderError,
     UnreadableFile,
-    stream_sheet,
+    dump_sheet,
     synthetic_rows,
     synthetic_tax_code,
     write_ministry_xlsx,
@@ -520,15 +524,24 @@ def test_the_reading_process_streams_the_rows_and_reports_an_unreadable_file(tmp
         list(sheet_in_process(broken))
 
 
-def test_stream_sheet_sends_chunks_then_none(tmp_path):
+def test_dump_sheet_sends_chunks_then_none_or_the_error(tmp_path):
     path = write(tmp_path / "small.xlsx", [ministry_row(n) for n in range(5)])
-    out: queue.Queue[object] = queue.Queue()
-    stream_sheet(str(path), out, chunk=2)
+    stream = io.BytesIO()
+    dump_sheet(str(path), stream, chunk=2)
+    stream.seek(0)
     sent = []
-    while not out.empty():
-        sent.append(out.get())
+    with contextlib.suppress(EOFError):
+        while True:
+            sent.append(pickle.load(stream))
     assert [len(chunk) for chunk in sent[:-1]] == [2, 2, 2]  # the header and five rows
     assert sent[-1] is None
+
+    broken = tmp_path / "broken.xlsx"
+    broken.write_text("not a workbook")
+    stream = io.BytesIO()
+    dump_sheet(str(broken), stream)
+    stream.seek(0)
+    assert isinstance(pickle.load(stream), UnreadableFile)
 
 
 def test_sqlite_bulk_settings_are_put_back(db):
@@ -547,3 +560,29 @@ def test_sqlite_bulk_settings_are_put_back(db):
     with bulk_write_settings():
         assert pragmas() == list(SQLITE_BULK_PRAGMAS.values())
     assert pragmas() == before
+
+
+def test_copy_text_follows_postgresqls_text_format():
+    assert copy_text(None) == "\\N"
+    assert copy_text(True) == "t"
+    assert copy_text("A\\B\tC\nD\rE") == "A\\\\B\\tC\\nD\\rE"
+    assert copy_text(date(2022, 11, 7)) == "2022-11-07"
+    assert copy_text([]) == "[]"
+    assert copy_text(12) == "12"
+
+
+def test_backslashes_and_quotes_in_names_arrive_intact(tmp_path, comuni):
+    name = 'ASSOCIAZIONE "A\\B" L\'ALTRA \\N'
+    run(write(tmp_path / "odd.xlsx", [ministry_row(1, name=name, legal_representative="D'ALESSIO \\ ANNA")]))
+    entity = Entity.objects.get(tax_code=synthetic_tax_code(1))
+    assert entity.name == name
+    assert entity.office_holders.get().full_name == "D'ALESSIO \\ ANNA"
+    assert entity.versions.get().data["name"] == name
+
+
+def test_a_wrong_header_stops_the_reading_process_too(tmp_path, db):
+    path = write(tmp_path / "wrong.xlsx", [ministry_row(1)], headers=["Codice fiscale", "Repertorio"])
+    with pytest.raises(HeaderError):
+        import_ministry_file(path, parallel=True)
+    assert not Entity.objects.exists()
+    assert not AuditEntry.objects.filter(action=AUDIT_ACTION).exists()
