@@ -1,4 +1,8 @@
-"""Every string is translatable, and the Italian catalogue is complete and compiled."""
+"""Every string is translatable, and the Italian catalogues are complete and compiled.
+
+The project catalogue lives in `pariter/locale`; an app may keep its own in `pariter/<app>/locale`, which
+makemessages fills with the strings of that app's files.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,17 @@ from pathlib import Path
 
 import pytest
 
-LOCALE = Path(__file__).resolve().parents[2] / "pariter" / "locale"
+SOURCE = Path(__file__).resolve().parents[2] / "pariter"
+LOCALE = SOURCE / "locale"
+
+
+def _catalogues(root: Path, language: str = "it") -> dict[str, Path]:
+    """Every catalogue under `root` for `language`, keyed by its locale directory relative to `root`."""
+    return {
+        str(po.relative_to(root).parents[2]): po
+        for po in sorted(root.rglob(f"locale/{language}/LC_MESSAGES/django.po"))
+        if "static" not in po.relative_to(root).parts
+    }
 
 
 def _entries(po: Path) -> list[tuple[str, str, bool]]:
@@ -44,18 +58,20 @@ def _entries(po: Path) -> list[tuple[str, str, bool]]:
     return entries
 
 
-def test_the_italian_catalogue_translates_every_string():
-    entries = _entries(LOCALE / "it" / "LC_MESSAGES" / "django.po")
-    assert len(entries) > 200
-    missing = [m for m, s, fuzzy in entries if fuzzy or not s.replace("|", "")]
-    assert not missing, f"untranslated or fuzzy in Italian: {missing[:10]}"
+def test_the_italian_catalogues_translate_every_string():
+    catalogues = _catalogues(SOURCE)
+    assert "locale" in catalogues
+    assert len(_entries(LOCALE / "it" / "LC_MESSAGES" / "django.po")) > 200
+    for where, po in catalogues.items():
+        missing = [m for m, s, fuzzy in _entries(po) if fuzzy or not s.replace("|", "")]
+        assert not missing, f"untranslated or fuzzy in Italian ({where}): {missing[:10]}"
 
 
 def test_the_compiled_catalogues_are_up_to_date():
     for language in ("it", "en"):
-        po = LOCALE / language / "LC_MESSAGES" / "django.po"
-        mo = po.with_suffix(".mo")
-        assert mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime - 1, f"run `make messages` ({language})"
+        for where, po in _catalogues(SOURCE, language).items():
+            mo = po.with_suffix(".mo")
+            assert mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime - 1, f"run `make messages` ({where})"
 
 
 def test_the_catalogue_covers_every_template_string(tmp_path):
@@ -77,6 +93,9 @@ def test_the_catalogue_covers_every_template_string(tmp_path):
         call_command("makemessages", locale=["it"], verbosity=0, no_obsolete=True)
     finally:
         os.chdir(cwd)
-    fresh = {m for m, _, _ in _entries(work / "locale" / "it" / "LC_MESSAGES" / "django.po")}
-    known = {m for m, _, _ in _entries(LOCALE / "it" / "LC_MESSAGES" / "django.po")}
-    assert not fresh - known, f"run `make messages` and translate: {sorted(fresh - known)[:10]}"
+    known = _catalogues(SOURCE)
+    for where, po in _catalogues(work).items():
+        fresh = {m for m, _, _ in _entries(po)}
+        assert where in known, f"run `make messages`: {where} has no Italian catalogue"
+        lacking = fresh - {m for m, _, _ in _entries(known[where])}
+        assert not lacking, f"run `make messages` and translate ({where}): {sorted(lacking)[:10]}"
