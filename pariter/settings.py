@@ -118,7 +118,10 @@ if "DATABASE_URL" not in os.environ:
 DATABASES = {
     "default": dj_database_url.parse(
         os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'pariter.sqlite3'}"),
-        conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
+        # Connections live across requests (a new PostgreSQL connection costs several milliseconds, as much as a
+        # search); a health check before reuse replaces one the server has dropped.
+        conn_max_age=envint("DB_CONN_MAX_AGE", "600"),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

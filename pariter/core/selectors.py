@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Model, Q, QuerySet
 
 from pariter.core.models import AuditEntry, Membership, Municipality, Organisation, User
@@ -41,6 +42,21 @@ def current_municipalities() -> QuerySet[Municipality]:
 
 def metropolitan_municipalities() -> QuerySet[Municipality]:
     return current_municipalities().filter(is_metropolitan=True).order_by("name")
+
+
+METROPOLITAN_NAMES_KEY = "core:metropolitan-municipality-names"
+
+
+def metropolitan_municipality_names() -> list[str]:
+    """The names offered as suggestions in municipality fields: reference data, read once and kept in the cache.
+
+    `load_reference_data` forgets the cached copy; otherwise it lasts an hour.
+    """
+    names = cache.get(METROPOLITAN_NAMES_KEY)
+    if names is None:
+        names = list(metropolitan_municipalities().values_list("name", flat=True))
+        cache.set(METROPOLITAN_NAMES_KEY, names, timeout=3600)
+    return names
 
 
 def municipality_lookup(text: str) -> Municipality | None:

@@ -123,7 +123,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "filter_query": query_without_cursor(request.GET),
-            "municipalities": selectors.metropolitan_municipalities(),
+            "municipality_names": selectors.metropolitan_municipality_names(),
             "can_add": request.user.is_authenticated and request.user.has_role_perm(Perm.MANAGE_ORGANISATIONS),
         },
     )
@@ -159,7 +159,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/directory/form.html",
-        {"form": form, "municipalities": selectors.metropolitan_municipalities(), "organisation": None},
+        {"form": form, "municipality_names": selectors.metropolitan_municipality_names(), "organisation": None},
     )
 
 
@@ -180,7 +180,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "core/directory/form.html",
-        {"form": form, "municipalities": selectors.metropolitan_municipalities(), "organisation": organisation},
+        {"form": form, "municipality_names": selectors.metropolitan_municipality_names(), "organisation": organisation},
     )
 
 

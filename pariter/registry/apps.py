@@ -8,12 +8,16 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Third-sector register (RUNTS)")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
         from pariter.core import audit
         from pariter.registry.search import on_post_migrate
+        from pariter.registry.selectors import forget_sections
 
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="registry-search-schema")
+        section = self.get_model("Section")
+        post_save.connect(forget_sections, sender=section, dispatch_uid="registry-forget-sections-save")
+        post_delete.connect(forget_sections, sender=section, dispatch_uid="registry-forget-sections-delete")
 
         for name in ("Entity", "EntitySection", "OfficeHolder", "SecondaryOffice", "DepositedDocument", "Section"):
             # An office holder's codice fiscale is personal data: the log says it changed, not what it was.

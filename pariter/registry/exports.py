@@ -29,7 +29,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from pariter.core.spreadsheets import safe_cell
+from pariter.core.spreadsheets import safe_cell, safe_text
 from pariter.registry.models import EntitySection, OfficeHolder, OfficeHolderRole
 from pariter.registry.selectors import public_entities
 
@@ -195,6 +195,11 @@ def entries(on: date | None = None) -> Iterator[tuple[Any, list[tuple[str, str]]
 # --- The two layouts ---------------------------------------------------------------------------------------------
 
 
+def _dd_mm_yyyy(day: date) -> str:
+    # What strftime("%d/%m/%Y") gives, at a tenth of its cost.
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
 def _si_no(flag: bool) -> str:
     return "Si" if flag else "No"
 
@@ -221,7 +226,7 @@ def ministry_rows(on: date | None = None) -> Iterator[Row]:
             e.municipality__province_code,
             _si_no(e.five_per_thousand),
             # The national platform sometimes has a sentence instead of a date ("Iscritto tramite trasmigrazione").
-            e.registered_on.strftime("%d/%m/%Y") if e.registered_on else e.registration_note,
+            _dd_mm_yyyy(e.registered_on) if e.registered_on else e.registration_note,
             "",
         )
 
@@ -276,14 +281,18 @@ def get_layout(layout: str | Layout) -> Layout:
 
 
 def _csv_cell(value: Any) -> Any:
+    kind = value.__class__
+    # Most cells are text: test for it first, by exact class (cheaper than isinstance, a million times over).
+    if kind is str:
+        return safe_text(value)
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         return "true" if value else "false"
+    if kind is list:
+        return safe_text(LIST_SEPARATOR.join(value))
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, list):
-        return safe_cell(LIST_SEPARATOR.join(value))
     return safe_cell(value)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 
 MAX_TERMS = 8
@@ -30,7 +30,12 @@ def terms(text: str) -> list[str]:
     return [w for w in words if w.strip("_")][:MAX_TERMS]
 
 
-def filter_by_name(queryset: QuerySet, text: str) -> QuerySet:  # type: ignore[type-arg]
+def filter_by_name(queryset: QuerySet, text: str, *, in_name_order: bool = False) -> QuerySet:  # type: ignore[type-arg]
+    """`queryset` narrowed to the entities whose name has every word of `text` (as a stem or a prefix).
+
+    `in_name_order` says the caller will read the first rows in name order (a page), not count or scan them all;
+    on SQLite it lets a common word be matched by walking the name index.
+    """
     words = terms(text)
     if not words:
         return queryset
@@ -44,8 +49,43 @@ def filter_by_name(queryset: QuerySet, text: str) -> QuerySet:  # type: ignore[t
         return queryset.extra(where=[f"registry_entity.search_vector @@ ({condition})"], params=params)  # noqa: S610
     match = " ".join('"' + w.replace('"', "") + '"*' for w in words)
     # Safe: the table name is a constant; the match expression is a parameter built from word tokens.
-    sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-    return queryset.filter(id__in=RawSQL(sql, [match]))  # noqa: S611
+    matches = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])  # noqa: S611
+    if in_name_order and _has_more_than(
+        DENSE_ROWS, f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match]
+    ):
+        return walk_in_name_order(queryset, matches)
+    return queryset.filter(id__in=matches)
+
+
+# On SQLite, above this many candidate rows, walking the name index and probing the set of candidates finds a page
+# faster than fetching every candidate by id and sorting them all (measured on the 150,000-entity benchmark
+# register: "associazione", 52,000 matches, 115 ms sorted against 15 ms walked; a section of 60,000 entities,
+# 106 ms against 11 ms; a section of 1,400, 3 ms sorted against 36 ms walked).
+DENSE_ROWS = 2000
+
+
+def walk_in_name_order(queryset: QuerySet, candidates: Any) -> QuerySet:  # type: ignore[type-arg]
+    """`queryset` restricted to the ids in `candidates`, written so that SQLite walks the name index.
+
+    SQLite's planner has no statistics on how many rows a subquery yields, so `id IN (…)` always fetches every
+    candidate by primary key and sorts them. Comparing `id + 0` instead hides the key from the planner, which then
+    reads the entities in name order and stops after a page. Only worth it when the candidates are many.
+    """
+    return queryset.alias(walk_id=F("id") + 0).filter(walk_id__in=candidates)
+
+
+def is_dense(queryset: QuerySet) -> bool:  # type: ignore[type-arg]
+    """Whether `queryset` has more than DENSE_ROWS rows, on SQLite (PostgreSQL's planner keeps statistics)."""
+    if connection.vendor != "sqlite":
+        return False
+    return queryset.order_by().values("pk")[: DENSE_ROWS + 1].count() > DENSE_ROWS
+
+
+def _has_more_than(limit: int, sql: str, params: list[Any]) -> bool:
+    with connection.cursor() as cursor:
+        # Safe: `sql` is one of this module's constant templates; user text is among `params`.
+        cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT %s)", [*params, limit + 1])
+        return cursor.fetchone()[0] > limit
 
 
 # --- Schema: created by migration 0003 and re-checked after every migrate ----
@@ -55,6 +95,11 @@ POSTGRES_SQL = [
     "GENERATED ALWAYS AS "
     "(to_tsvector('italian', coalesce(name, '')) || to_tsvector('simple', coalesce(name, ''))) STORED",
     "CREATE INDEX IF NOT EXISTS registry_entity_search ON registry_entity USING GIN (search_vector)",
+    # Prefix queries ("brivio:*") are estimated from the column's most common words. With the default 100 the
+    # planner guesses hundreds of matches for a rare word and walks the name index through thousands of rows
+    # (15 ms on 150,000 entities); with 2,000 it picks the GIN index and sorts the few matches (3 ms). Autovacuum's
+    # ANALYZE keeps the statistics current; `refresh_statistics` does it at once after a bulk load.
+    "ALTER TABLE registry_entity ALTER COLUMN search_vector SET STATISTICS 2000",
 ]
 
 SQLITE_TABLE = (
@@ -89,6 +134,13 @@ def ensure_schema(conn: BaseDatabaseWrapper) -> None:
                 cursor.execute(sql)
             if not had_triggers:
                 cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def refresh_statistics(conn: BaseDatabaseWrapper) -> None:
+    """Bring the planner's statistics on the register up to date after a bulk load (PostgreSQL only)."""
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            cursor.execute("ANALYZE registry_entity, registry_entitysection")
 
 
 def on_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:

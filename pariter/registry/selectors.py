@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -56,7 +57,7 @@ def public_entities() -> QuerySet[Entity]:
     return Entity.objects.filter(repertory_number__isnull=False, status__in=PUBLIC_STATUSES)
 
 
-def _filtered(filters: EntitySearch) -> QuerySet[Entity]:
+def _filtered(filters: EntitySearch, *, in_name_order: bool = False) -> QuerySet[Entity]:
     qs = public_entities()
     if filters.tax_code:
         qs = qs.filter(tax_code=normalise_tax_code(filters.tax_code))
@@ -65,12 +66,16 @@ def _filtered(filters: EntitySearch) -> QuerySet[Entity]:
     if filters.municipality is not None:
         qs = qs.filter(municipality=filters.municipality)
     if filters.section:
-        qs = qs.filter(section_periods__section__letter=filters.section, section_periods__valid_to__isnull=True)
+        current = EntitySection.objects.filter(section__letter=filters.section, valid_to__isnull=True)
+        if in_name_order and search.is_dense(current):
+            qs = search.walk_in_name_order(qs, current.values("entity_id"))
+        else:
+            qs = qs.filter(section_periods__section__letter=filters.section, section_periods__valid_to__isnull=True)
     if filters.five_per_thousand is not None:
         qs = qs.filter(five_per_thousand=filters.five_per_thousand)
     if filters.in_network is not None:
         qs = qs.filter(in_network=filters.in_network)
-    return search.filter_by_name(qs, filters.text)
+    return search.filter_by_name(qs, filters.text, in_name_order=in_name_order)
 
 
 def search_entities(
@@ -80,14 +85,13 @@ def search_entities(
 
     The query count is constant: the page, its sections, and the bounded count.
     """
-    qs = _filtered(filters)
     current_sections = Prefetch(
         "section_periods",
         queryset=EntitySection.objects.filter(valid_to__isnull=True).select_related("section"),
         to_attr="current_sections",
     )
     page = keyset_page(
-        qs.select_related("municipality").prefetch_related(current_sections),
+        _filtered(filters, in_name_order=True).select_related("municipality").prefetch_related(current_sections),
         order=("sort_name", "id"),
         cursor=cursor,
         size=size,
@@ -95,7 +99,7 @@ def search_entities(
     )
     count = None
     if with_count and not filters.is_empty:
-        count = bounded_count(qs, limit=COUNT_LIMIT)
+        count = bounded_count(_filtered(filters), limit=COUNT_LIMIT)
     return SearchResults(page=page, count=count, filters=filters)
 
 
@@ -126,5 +130,20 @@ def entity_versions(entity: Entity) -> list[EntityVersion]:
     return list(EntityVersion.objects.filter(entity=entity).order_by("-valid_from", "-id"))
 
 
+SECTIONS_KEY = "registry:sections"
+
+
 def sections() -> list[Section]:
-    return list(Section.objects.all())
+    """The sections of the register: reference data read on every search page, so kept in the cache.
+
+    Saving or deleting a section forgets the cached copy (`forget_sections`); otherwise it lasts five minutes.
+    """
+    cached = cache.get(SECTIONS_KEY)
+    if cached is None:
+        cached = list(Section.objects.all())
+        cache.set(SECTIONS_KEY, cached, timeout=300)
+    return cached
+
+
+def forget_sections(**kwargs: Any) -> None:
+    cache.delete(SECTIONS_KEY)

@@ -40,7 +40,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "results": results,
             "filter_query": query_without_cursor(request.GET),
-            "municipalities": core_selectors.metropolitan_municipalities(),
+            "municipality_names": core_selectors.metropolitan_municipality_names(),
         },
     )
 

@@ -91,3 +91,23 @@ def test_a_homonym_outside_milan_is_not_confused(client, milano):
     make_municipality("075019", "CASTRO", "C336", metro=False, province="LE")
     response = client.get(URL, {"municipality": "Castro"})
     assert response.context["form"].errors["municipality"]
+
+
+def test_municipality_suggestions_are_cached_until_the_reference_data_is_reloaded(
+    milano, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from pariter.core import selectors
+    from pariter.core.management.commands.load_reference_data import load
+
+    names = selectors.metropolitan_municipality_names()
+    assert milano.name in names
+    with django_assert_num_queries(0):
+        assert selectors.metropolitan_municipality_names() == names
+    cache.set(selectors.METROPOLITAN_NAMES_KEY, ["stale"])
+    with django_capture_on_commit_callbacks(execute=True):
+        load()
+    fresh = selectors.metropolitan_municipality_names()
+    assert "stale" not in fresh
+    assert len(fresh) >= 133  # the archive's 133, and the test's own Milano if its code differs

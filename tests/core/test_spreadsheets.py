@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from pariter.core.spreadsheets import is_formula_like, safe_cell, safe_row
+from pariter.core.spreadsheets import is_formula_like, safe_cell, safe_row, safe_text
 
 
 @pytest.mark.parametrize(
@@ -25,6 +25,7 @@ from pariter.core.spreadsheets import is_formula_like, safe_cell, safe_row
 )
 def test_formulas_get_a_leading_apostrophe(value, expected):
     assert safe_cell(value) == expected
+    assert safe_text(value) == expected
     assert is_formula_like(value)
 
 
@@ -45,6 +46,7 @@ def test_formulas_get_a_leading_apostrophe(value, expected):
 )
 def test_plain_text_is_unchanged(value):
     assert safe_cell(value) == value
+    assert safe_text(value) == value
 
 
 @pytest.mark.parametrize("value", [None, 12345, -5, 3.5, Decimal("-1.50"), True, False, date(2022, 11, 7)])

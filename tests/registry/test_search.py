@@ -107,3 +107,53 @@ def test_the_fts_index_follows_renames(register_of_milan):
     services.entity_update(entity=register_of_milan["coop"], name="Cooperativa Luna Nuova")
     assert names(EntitySearch(text="sole")) == []
     assert names(EntitySearch(text="luna")) == ["Cooperativa Luna Nuova"]
+
+
+def test_common_words_and_big_sections_give_the_same_pages_walked_in_name_order(register_of_milan, milano, monkeypatch):
+    """On SQLite a filter with many candidates walks the name index instead of sorting: same rows, same order."""
+    for i in range(6):
+        register(f"Associazione Numero {i}", milano, sections="b")
+    queries = [
+        EntitySearch(text="associazione"),
+        EntitySearch(section="b"),
+        EntitySearch(section="b", text="associazione numero"),
+        EntitySearch(section="b", five_per_thousand=False),
+    ]
+    sorted_pages = {q: [names(q)] for q in queries}
+    monkeypatch.setattr(search, "DENSE_ROWS", 2)
+    for query in queries:
+        first = search_entities(query, size=3)
+        rest = search_entities(query, size=3, cursor=first.page.next_cursor)
+        walked = [e.name for e in first.page.items + rest.page.items]
+        assert walked == sorted_pages[query][0][: len(walked)]
+        assert len(walked) == min(6, len(sorted_pages[query][0]))
+
+
+def test_only_sqlite_walks_the_name_index(register_of_milan, monkeypatch):
+    from pariter.registry.models import EntitySection
+
+    monkeypatch.setattr(search, "DENSE_ROWS", 0)
+    assert search.is_dense(EntitySection.objects.all()) is (connection.vendor == "sqlite")
+
+
+@pytest.mark.postgres
+def test_postgres_keeps_detailed_statistics_on_the_search_vector(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstattarget FROM pg_attribute "
+            "WHERE attrelid = 'registry_entity'::regclass AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone()[0] == 2000
+
+
+def test_sections_are_cached_and_forgotten_when_one_changes(db, django_assert_num_queries):
+    from pariter.registry.models import Section
+    from pariter.registry.selectors import sections
+    from tests.registry.factories import ensure_reference_data
+
+    ensure_reference_data()
+    first = sections()
+    with django_assert_num_queries(0):
+        assert [s.letter for s in sections()] == [s.letter for s in first]
+    Section.objects.create(letter="h", name="Sezione di prova", acronym="TEST", opendata_label="Prova", position=99)
+    assert "h" in [s.letter for s in sections()]

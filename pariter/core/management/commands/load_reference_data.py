@@ -16,10 +16,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from pariter.core.models import Municipality
+from pariter.core.selectors import METROPOLITAN_NAMES_KEY
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 ARCHIVE_FILE = DATA_DIR / "ANPR_archivio_comuni.csv"
@@ -116,6 +118,7 @@ def load(archive: Path = ARCHIVE_FILE, metropolitan: Path = METROPOLITAN_FILE) -
     if to_update:
         # Only the columns that actually differ somewhere: bulk_update writes one CASE per column.
         Municipality.objects.bulk_update(to_update, sorted(changed_fields), batch_size=BATCH_SIZE)
+    transaction.on_commit(lambda: cache.delete(METROPOLITAN_NAMES_KEY))
     return LoadResult(
         read=len(rows) + skipped,
         skipped=skipped,

@@ -12,8 +12,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
-from pariter.registry import demo
+from pariter.registry import demo, search
 
 
 class Command(BaseCommand):
@@ -62,6 +63,7 @@ class Command(BaseCommand):
             )
         except demo.DemoError as error:
             raise CommandError(str(error)) from None
+        search.refresh_statistics(connection)
         if result.entities == 0:
             self.stdout.write(
                 "Nothing to add: every body of the directory is already in the register."
