@@ -139,6 +139,8 @@ class OrganisationSource(models.TextChoices):
     MANUAL = "manual", _("Entered by the office")
     FIVE_PER_THOUSAND_2022 = "5x1000_2022", _("5x1000 2022 list (Agenzia delle Entrate)")
     REFERENCE = "reference", _("Reference data")
+    RUNTS_OPEN_DATA = "runts", _("RUNTS open data (Ministry of Labour)")
+    SYNTHETIC = "synthetic", _("Synthetic demo data")
 
 
 class Organisation(models.Model):

@@ -61,9 +61,8 @@ from pariter.registry.services import SECTION_KINDS
 BATCH_SIZE = 5_000
 AUDIT_ACTION = "registry.demo.generated"
 AUDIT_ACTOR_LABEL = "manage.py registry_demo"
-# OrganisationSource has no "synthetic" choice (a model change, out of scope here): "reference" is the least wrong of
-# the existing ones for rows written by a command rather than by an officer. The entity carries is_synthetic.
-ORGANISATION_SOURCE = OrganisationSource.REFERENCE
+# Directory rows the demo invents say so, as their entities do (is_synthetic).
+ORGANISATION_SOURCE = OrganisationSource.SYNTHETIC
 
 # For the benchmarks: about a third of invented names contain the common term; the rare ones appear in a handful.
 COMMON_TERM = "associazione"

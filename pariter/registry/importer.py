@@ -85,8 +85,8 @@ IMPORT_REASON = "Ministry open-data import"
 AUDIT_ACTION = "registry.import.completed"
 BATCH_SIZE = 2000
 ORGANISATION_NAME_MAX_LENGTH = 300  # Organisation.name is shorter than Entity.name
-# The directory has no "Ministry open data" source; MANUAL ("entered by the office") is the closest existing value.
-ORGANISATION_SOURCE = OrganisationSource.MANUAL
+# Directory rows created by the import say where they came from.
+ORGANISATION_SOURCE = OrganisationSource.RUNTS_OPEN_DATA
 LEGAL_REPRESENTATIVE = OfficeHolderRole.LEGAL_REPRESENTATIVE.value
 # The fields of Entity the file speaks for, compared on every run.
 COMPARED_FIELDS = (

@@ -93,7 +93,7 @@ def test_it_writes_a_synthetic_register(places):
     for entity in entities:
         validate_tax_code(entity.tax_code)
         assert len(entity.tax_code) == 11 and entity.organisation.tax_code == entity.tax_code
-        assert entity.organisation.source == demo.ORGANISATION_SOURCE
+        assert entity.organisation.source == OrganisationSource.SYNTHETIC
         current = {p.section.letter for p in entity.section_periods.all() if p.valid_to is None}
         assert current, entity
         letter = next((x for x in sorted(current) if x != "e"), "e")

@@ -17,7 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from pariter.core.models import AuditEntry, Organisation, OrganisationKind
+from pariter.core.models import AuditEntry, Organisation, OrganisationKind, OrganisationSource
 from pariter.registry.entries import entry_snapshot, prefetch_for_snapshot
 from pariter.registry.importer import (
     AUDIT_ACTION,
@@ -120,6 +120,7 @@ def test_it_imports_a_clean_file(clean_file, comuni):
     assert odv.registration_note == TRANSMIGRATION
     assert odv.organisation.kind == OrganisationKind.VOLUNTEER_ORGANISATION
     assert odv.organisation.tax_code == odv.tax_code
+    assert odv.organisation.source == OrganisationSource.RUNTS_OPEN_DATA
     [period] = odv.section_periods.all()
     assert (period.section.letter, period.valid_from, period.valid_to) == ("a", date(2022, 11, 7), None)
     [holder] = odv.office_holders.all()
