@@ -71,8 +71,8 @@ lint: setup ## ruff (with the Django rules) and mypy (with django-stubs)
 	@$(MANAGE) makemigrations --check --dry-run -v 0 || { echo "Missing migrations: run manage.py makemigrations"; exit 1; }
 
 messages: setup ## refresh the Italian translation catalogue and compile it
-	@cd pariter && ../$(MANAGE) makemessages -l it -l en --no-obsolete -i 'static/*'
-	@cd pariter && ../$(MANAGE) compilemessages -l it -l en
+	@cd pariter && ../$(VENV)/bin/python ../manage.py makemessages -l it -l en --no-obsolete -i 'static/*'
+	@cd pariter && ../$(VENV)/bin/python ../manage.py compilemessages -l it -l en
 
 bench: db ## run the benchmarks under bench/ and print their figures
 	@$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
