@@ -190,7 +190,7 @@ class QuestionKind(models.TextChoices):
 
 
 class Question(models.Model):
-    """A registration question of one edition, shown only when the question it depends on has the given answer."""
+    """An enrollment question of one edition, shown only when the question it depends on has the given answer."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -204,8 +204,8 @@ class Question(models.Model):
     depends_value = models.CharField(_("has the answer"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("registration question")
-        verbose_name_plural = _("registration questions")
+        verbose_name = _("enrollment question")
+        verbose_name_plural = _("enrollment questions")
         ordering = ("position", "id")
 
     def __str__(self) -> str:
