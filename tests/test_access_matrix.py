@@ -81,6 +81,13 @@ MATRIX: dict[str, tuple[Any, dict]] = {
     "training:staff_today": (None, CHECK_IN),
     "training:dashboard": (None, TRAINING),
     "training:staff_edition": (lambda w: {"pk": w["edition"].pk}, TRAINING),
+    "training:initiative_create": (None, TRAINING),
+    "training:edition_create": (None, TRAINING),
+    "training:edition_edit": (lambda w: {"pk": w["edition"].pk}, TRAINING),
+    "training:session_create": (lambda w: {"pk": w["edition"].pk}, POST_ONLY_TRAINING),
+    "training:question_create": (lambda w: {"pk": w["edition"].pk}, POST_ONLY_TRAINING),
+    "training:survey_setup": (lambda w: {"pk": w["edition"].pk}, POST_ONLY_TRAINING),
+    "training:message_schedule": (lambda w: {"pk": w["edition"].pk}, POST_ONLY_TRAINING),
     "training:enrollment_decide": (
         lambda w: {"pk": w["edition"].pk, "enrollment_pk": w["enrollment"].pk},
         POST_ONLY_TRAINING,

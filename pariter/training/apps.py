@@ -10,7 +10,16 @@ class TrainingConfig(AppConfig):
     def ready(self) -> None:
         from pariter.core import audit
 
-        for name in ("Topic", "Initiative", "Edition", "TrainingSession", "Question", "Attendance", "Survey"):
+        for name in (
+            "Topic",
+            "Initiative",
+            "Edition",
+            "TrainingSession",
+            "Question",
+            "Attendance",
+            "Survey",
+            "ScheduledMessage",
+        ):
             audit.track(self.get_model(name))
         # Participants' contact details and answers are personal data: the log says they changed, not what they were.
         audit.track(

@@ -7,7 +7,20 @@ from django.utils.translation import gettext_lazy as _
 
 from pariter.core.forms import MunicipalityField
 from pariter.training import exports
-from pariter.training.models import AttendanceStatus, Gender, Question, QuestionKind
+from pariter.training.models import (
+    AttendanceFilter,
+    AttendanceStatus,
+    Audience,
+    Edition,
+    EnrollmentState,
+    Gender,
+    InitiativeKind,
+    Language,
+    MessageAnchor,
+    MessageKind,
+    Question,
+    QuestionKind,
+)
 
 
 class EnrollmentForm(forms.Form):
@@ -136,3 +149,120 @@ class SurveyForm(forms.Form):
 
     def ratings(self) -> list[int]:
         return [self.cleaned_data[name] for name in self.fields if name.startswith("r")]
+
+
+class InitiativeForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=InitiativeKind.choices)
+    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
+    topics = forms.CharField(
+        label=_("Topics"),
+        max_length=500,
+        required=False,
+        help_text=_("Separated by commas, e.g. “Pari opportunità, Lavoro”."),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    accessibility_notes = forms.CharField(
+        label=_("Accessibility of the venue"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_topics(self) -> list[str]:
+        return [t.strip() for t in self.cleaned_data["topics"].split(",") if t.strip()]
+
+
+class EditionForm(forms.ModelForm):
+    class Meta:
+        model = Edition
+        fields = [
+            "name",
+            "capacity",
+            "enrollment_mode",
+            "offer_hours",
+            "enrollment_closes_at",
+            "organiser",
+            "certificate_rule",
+            "certificate_min_sessions",
+            "certificate_min_percent",
+            "is_published",
+        ]
+        widgets = {
+            "enrollment_closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["capacity"].widget.attrs["min"] = "1"
+        self.fields["certificate_min_percent"].widget.attrs.update({"min": "1", "max": "100"})
+
+    def clean_capacity(self) -> int:
+        capacity: int = self.cleaned_data["capacity"]
+        if capacity < 1:
+            raise forms.ValidationError(_("An edition has at least one place."))
+        return capacity
+
+
+class EditionCreateForm(EditionForm):
+    class Meta(EditionForm.Meta):
+        fields = ["initiative", *EditionForm.Meta.fields]
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    break_minutes = forms.IntegerField(label=_("Breaks (minutes)"), min_value=0, max_value=600, initial=0)
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    capacity = forms.IntegerField(label=_("Room capacity"), min_value=1, required=False)
+
+
+class QuestionForm(forms.Form):
+    label = forms.CharField(label=_("Question"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind of answer"), choices=QuestionKind.choices)
+    choices = forms.CharField(
+        label=_("Choices"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One per line.")
+    )
+    required = forms.BooleanField(label=_("Required"), required=False)
+    depends_on = forms.ModelChoiceField(
+        label=_("Show only if the question"), queryset=Question.objects.none(), required=False
+    )
+    depends_value = forms.CharField(
+        label=_("has the answer"), max_length=200, required=False, help_text=_("For yes/no questions: yes or no.")
+    )
+
+    def __init__(self, *args: Any, edition: Edition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: forms.ModelChoiceField = self.fields["depends_on"]  # type: ignore[assignment]
+        field.queryset = edition.questions.exclude(kind=QuestionKind.TEXT)
+        field.empty_label = _("(always shown)")
+
+
+class SurveySetupForm(forms.Form):
+    statements = forms.CharField(
+        label=_("Statements to rate from 1 to 5"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line."),
+    )
+    is_anonymous = forms.BooleanField(label=_("Anonymous answers"), required=False, initial=True)
+
+    def clean_statements(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["statements"].splitlines() if line.strip()]
+
+
+class ScheduleForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Message"),
+        choices=[(k, label) for k, label in MessageKind.choices if k != MessageKind.OFFER],
+    )
+    offset_hours = forms.IntegerField(
+        label=_("Hours"),
+        min_value=-24 * 60,
+        max_value=24 * 60,
+        help_text=_("Negative before, positive after: -48 is two days before."),
+    )
+    anchor = forms.ChoiceField(label=_("Relative to"), choices=MessageAnchor.choices)
+    state = forms.ChoiceField(
+        label=_("To people whose enrollment is"), choices=EnrollmentState.choices, initial=EnrollmentState.CONFIRMED
+    )
+    attendance = forms.ChoiceField(label=_("Attendance"), choices=AttendanceFilter.choices, required=False)

@@ -468,6 +468,49 @@ class MessageKind(models.TextChoices):
     OFFER = "offer", _("Offer of a place")
 
 
+class MessageAnchor(models.TextChoices):
+    START = "start", _("before or after the start")
+    END = "end", _("before or after the end")
+
+
+class AttendanceFilter(models.TextChoices):
+    ANY = "", _("Everyone in that state")
+    ATTENDED = "attended", _("Only people who attended")
+    ABSENT = "absent", _("Only people who did not attend")
+
+
+class ScheduledMessage(models.Model):
+    """An e-mail to participants at a time relative to the start or end, filtered by state and attendance."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="scheduled_messages")
+    kind = models.CharField(_("message"), max_length=20, choices=MessageKind.choices)
+    anchor = models.CharField(
+        _("relative to"), max_length=5, choices=MessageAnchor.choices, default=MessageAnchor.START
+    )
+    offset_hours = models.IntegerField(
+        _("hours"), help_text=_("Negative before, positive after: -48 is two days before.")
+    )
+    state = models.CharField(
+        _("enrollment state"), max_length=20, choices=EnrollmentState.choices, default=EnrollmentState.CONFIRMED
+    )
+    attendance = models.CharField(_("attendance"), max_length=8, choices=AttendanceFilter.choices, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("scheduled message")
+        verbose_name_plural = _("scheduled messages")
+        ordering = ("anchor", "offset_hours", "id")
+        indexes = [models.Index(fields=["sent_at"], name="training_schedule_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.edition} · {self.get_kind_display()} · {self.offset_hours:+d}h"
+
+    def due_at(self) -> datetime | None:
+        base = self.edition.starts_at if self.anchor == MessageAnchor.START else self.edition.ends_at
+        return base + timedelta(hours=self.offset_hours) if base else None
+
+
 class SentMessage(models.Model):
     """One e-mail sent to one participant: what, when (the content is the template's)."""
 

@@ -6,12 +6,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from pariter.training import rules
 from pariter.training.models import (
     Attendance,
+    AttendanceFilter,
     Audience,
     Certificate,
     Edition,
@@ -19,6 +20,7 @@ from pariter.training.models import (
     EnrollmentState,
     Gender,
     Initiative,
+    ScheduledMessage,
     TrainingSession,
 )
 
@@ -132,6 +134,17 @@ def _rows(sessions: list[TrainingSession], by_session: dict[int, Attendance]) ->
 def enrollment_totals(enrollment: Enrollment, sessions: list[TrainingSession]) -> rules.Totals:
     by_session = {a.session_id: a for a in enrollment.attendances.all()}
     return rules.totals(_rows(sessions, by_session))
+
+
+def message_recipients(message: ScheduledMessage) -> list[Enrollment]:
+    """The participants a scheduled message goes to: its enrollment state, then its attendance filter."""
+    qs = message.edition.enrollments.filter(state=message.state, anonymised_at__isnull=True)
+    came = Attendance.objects.filter(enrollment=OuterRef("pk"), status__in=["present", "late"])
+    if message.attendance == AttendanceFilter.ATTENDED:
+        qs = qs.filter(Exists(came))
+    elif message.attendance == AttendanceFilter.ABSENT:
+        qs = qs.exclude(Exists(came))
+    return list(qs.order_by("id"))
 
 
 def has_attended(enrollment: Enrollment) -> bool:

@@ -26,16 +26,20 @@ from pariter.training.models import (
     AttendanceStatus,
     Certificate,
     CertificateCounter,
+    CertificateRule,
     Edition,
     Enrollment,
     EnrollmentMode,
     EnrollmentState,
+    Initiative,
     MessageKind,
     Question,
     QuestionKind,
+    ScheduledMessage,
     Survey,
     SurveyReceipt,
     SurveyResponse,
+    Topic,
     TrainingSession,
     new_verification_code,
 )
@@ -43,10 +47,209 @@ from pariter.training.models import (
 # --- Catalogue ----------------------------------------------------------------
 
 
+@transaction.atomic
+def initiative_create(
+    *,
+    title: str,
+    kind: str,
+    audience: str,
+    topics: list[str],
+    language: str = "it",
+    description: str = "",
+    accessibility_notes: str = "",
+) -> Initiative:
+    if not title.strip():
+        raise ValidationError({"title": _("Give the initiative a title.")})
+    initiative = Initiative.objects.create(
+        title=title.strip(),
+        kind=kind,
+        audience=audience,
+        language=language,
+        description=description.strip(),
+        accessibility_notes=accessibility_notes.strip(),
+    )
+    names = {t.strip()[:120] for t in topics if t.strip()}
+    initiative.topics.set([Topic.objects.get_or_create(name=name)[0] for name in sorted(names)])
+    return initiative
+
+
+EDITION_FIELDS = (
+    "name",
+    "is_published",
+    "enrollment_mode",
+    "capacity",
+    "offer_hours",
+    "enrollment_closes_at",
+    "organiser",
+    "certificate_rule",
+    "certificate_min_sessions",
+    "certificate_min_percent",
+)
+
+
+def _check_certificate_rule(rule: str, min_sessions: int | None, min_percent: int | None) -> None:
+    if rule == CertificateRule.MIN_SESSIONS and not min_sessions:
+        raise ValidationError({"certificate_min_sessions": _("Give the minimum number of sessions.")})
+    if rule == CertificateRule.MIN_PERCENT and not (min_percent and 1 <= min_percent <= 100):
+        raise ValidationError({"certificate_min_percent": _("Give a percentage between 1 and 100.")})
+
+
+@transaction.atomic
+def edition_create(*, initiative: Initiative, **fields: Any) -> Edition:
+    unknown = set(fields) - set(EDITION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown edition fields: {sorted(unknown)}")
+    _check_certificate_rule(
+        fields.get("certificate_rule", CertificateRule.MIN_PERCENT),
+        fields.get("certificate_min_sessions"),
+        fields.get("certificate_min_percent"),
+    )
+    return Edition.objects.create(initiative=initiative, **fields)
+
+
+@transaction.atomic
+def edition_update(*, edition: Edition, now: datetime | None = None, **fields: Any) -> Edition:
+    """Change an edition; more places are offered at once to the people waiting."""
+    now = now or timezone.now()
+    edition = _lock(edition)
+    unknown = set(fields) - set(EDITION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown edition fields: {sorted(unknown)}")
+    held = edition.enrollments.filter(state__in=HOLDING_STATES).count()
+    if fields.get("capacity", edition.capacity) < held:
+        raise ValidationError(
+            {
+                "capacity": _("%(n)d people already hold a place: withdraw some before reducing the places.")
+                % {"n": held}
+            }
+        )
+    for name, value in fields.items():
+        setattr(edition, name, value)
+    _check_certificate_rule(edition.certificate_rule, edition.certificate_min_sessions, edition.certificate_min_percent)
+    edition.save(update_fields=list(fields))
+    _offer_free_places(edition, now)
+    return edition
+
+
 def edition_refresh_dates(*, edition: Edition) -> None:
     span = edition.sessions.aggregate(first=Min("starts_at"), last=Max("ends_at"))
     edition.starts_at, edition.ends_at = span["first"], span["last"]
     edition.save(update_fields=["starts_at", "ends_at"])
+    _schedule_end_of_edition(edition)
+
+
+def _schedule_end_of_edition(edition: Edition) -> None:
+    """Queue the automatic issue of certificates for just after the edition ends (the task checks again)."""
+    from django.tasks import task_backends
+
+    from pariter.training import tasks
+
+    ends = edition.ends_at
+    backend = task_backends[tasks.issue_certificates_at_end.backend]
+    if ends is not None and backend.supports_defer and ends > timezone.now():
+        pk = edition.pk
+        transaction.on_commit(
+            lambda: tasks.issue_certificates_at_end.using(run_after=ends + timedelta(hours=1)).enqueue(edition_id=pk)
+        )
+
+
+@transaction.atomic
+def question_add(
+    *,
+    edition: Edition,
+    label: str,
+    kind: str,
+    required: bool = False,
+    choices: str = "",
+    depends_on: Question | None = None,
+    depends_value: str = "",
+) -> Question:
+    if not label.strip():
+        raise ValidationError({"label": _("Write the question.")})
+    if kind == QuestionKind.CHOICE and len([c for c in choices.splitlines() if c.strip()]) < 2:
+        raise ValidationError({"choices": _("A question with a list needs at least two choices, one per line.")})
+    if depends_on is not None:
+        if depends_on.edition_id != edition.pk:
+            raise ValidationError({"depends_on": _("The question it depends on must belong to this edition.")})
+        allowed = ["yes", "no"] if depends_on.kind == QuestionKind.YES_NO else depends_on.choice_list()
+        if depends_on.kind == QuestionKind.TEXT or depends_value not in allowed:
+            raise ValidationError(
+                {
+                    "depends_value": _("Use one of the answers of the question it depends on: %(answers)s.")
+                    % {"answers": ", ".join(allowed) or "—"}
+                }
+            )
+    position = (edition.questions.aggregate(last=Max("position"))["last"] or 0) + 1
+    return Question.objects.create(
+        edition=edition,
+        position=position,
+        label=label.strip(),
+        kind=kind,
+        required=required,
+        choices=choices.strip() if kind == QuestionKind.CHOICE else "",
+        depends_on=depends_on,
+        depends_value=depends_value if depends_on else "",
+    )
+
+
+@transaction.atomic
+def survey_set(*, edition: Edition, statements: list[str], is_anonymous: bool) -> Survey:
+    statements = [s.strip()[:300] for s in statements if s.strip()]
+    if not statements:
+        raise ValidationError({"statements": _("Write at least one statement, one per line.")})
+    survey = Survey.objects.filter(edition=edition).first()
+    if survey is not None and survey.responses.exists():
+        raise ValidationError(_("People have already answered: the questionnaire can no longer change."))
+    if survey is None:
+        return Survey.objects.create(edition=edition, questions=statements, is_anonymous=is_anonymous)
+    survey.questions, survey.is_anonymous = statements, is_anonymous
+    survey.save(update_fields=["questions", "is_anonymous"])
+    return survey
+
+
+@transaction.atomic
+def message_schedule(
+    *, edition: Edition, kind: str, anchor: str, offset_hours: int, state: str, attendance: str = ""
+) -> ScheduledMessage:
+    if kind == MessageKind.SURVEY and not Survey.objects.filter(edition=edition).exists():
+        raise ValidationError({"kind": _("This edition has no questionnaire.")})
+    if attendance and anchor == "start" and offset_hours < 0:
+        raise ValidationError({"attendance": _("Attendance is known only after the edition has started.")})
+    message = ScheduledMessage.objects.create(
+        edition=edition, kind=kind, anchor=anchor, offset_hours=offset_hours, state=state, attendance=attendance
+    )
+    due = message.due_at()
+    from django.tasks import task_backends
+
+    from pariter.training import tasks
+
+    if due is not None and task_backends[tasks.send_due_messages.backend].supports_defer:
+        transaction.on_commit(lambda: tasks.send_due_messages.using(run_after=max(due, timezone.now())).enqueue())
+    return message
+
+
+def scheduled_messages_send_due(*, now: datetime | None = None) -> int:
+    """Send every scheduled message whose time has come, once; returns the number of e-mails sent."""
+    from pariter.training import selectors, tasks
+
+    now = now or timezone.now()
+    sent = 0
+    pending = ScheduledMessage.objects.filter(sent_at__isnull=True).select_related("edition")
+    for message in pending:
+        due = message.due_at()
+        if due is None or due > now:
+            continue
+        with transaction.atomic():
+            locked = ScheduledMessage.objects.select_for_update().filter(pk=message.pk, sent_at__isnull=True).first()
+            if locked is None:
+                continue  # another worker took it
+            recipients = selectors.message_recipients(message)
+            for enrollment in recipients:
+                tasks.send_enrollment_message.call(enrollment_id=enrollment.pk, kind=message.kind)
+            locked.sent_at, locked.recipients = now, len(recipients)
+            locked.save(update_fields=["sent_at", "recipients"])
+            sent += len(recipients)
+    return sent
 
 
 @transaction.atomic

@@ -66,6 +66,28 @@ def expire_offers() -> int:
     return services.offers_expire()
 
 
+@task()
+def send_due_messages() -> int:
+    """Send the scheduled messages whose time has come."""
+    from pariter.training import services
+
+    return services.scheduled_messages_send_due()
+
+
+@task()
+def issue_certificates_at_end(*, edition_id: int) -> int | None:
+    """Issue an edition's certificates once it has ended, unless a batch already did (re-queued if moved later)."""
+    from pariter.training.models import BatchStatus, CertificateBatch, Edition
+
+    edition = Edition.objects.filter(pk=edition_id).first()
+    if edition is None or edition.ends_at is None or edition.ends_at > timezone.now():
+        return None
+    if edition.certificate_batches.filter(status__in=[BatchStatus.DONE, BatchStatus.RUNNING]).exists():
+        return None
+    batch = CertificateBatch.objects.create(edition=edition)
+    return issue_certificates.call(batch_id=batch.pk)
+
+
 def batch_directory() -> Path:
     return Path(settings.MEDIA_ROOT) / "training" / "certificates"
 
@@ -104,4 +126,14 @@ def issue_certificates(*, batch_id: int) -> int:
     CertificateBatch.objects.filter(pk=batch.pk).update(
         status=BatchStatus.DONE, done=len(enrollments), archive=path.name, finished_at=timezone.now()
     )
+    _announce_certificates(edition.pk)
     return len(enrollments)
+
+
+def _announce_certificates(edition_id: int) -> None:
+    """Tell each holder, once, that their certificate is ready."""
+    from pariter.training.models import Enrollment, MessageKind
+
+    ready = Enrollment.objects.filter(edition_id=edition_id, certificate__isnull=False, anonymised_at__isnull=True)
+    for enrollment in ready.exclude(messages__kind=MessageKind.CERTIFICATE_READY):
+        send_enrollment_message.enqueue(enrollment_id=enrollment.pk, kind=MessageKind.CERTIFICATE_READY)

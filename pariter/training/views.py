@@ -20,20 +20,29 @@ from pariter.training.forms import (
     AccreditationForm,
     AttendanceForm,
     CheckInForm,
+    EditionCreateForm,
+    EditionForm,
     EnrollmentChangeForm,
     EnrollmentForm,
     ExportForm,
+    InitiativeForm,
+    QuestionForm,
+    ScheduleForm,
+    SessionForm,
     SurveyForm,
+    SurveySetupForm,
     VerifyForm,
 )
 from pariter.training.models import (
     Audience,
     Certificate,
     CertificateBatch,
+    Edition,
     Enrollment,
     EnrollmentState,
     InitiativeKind,
     MessageKind,
+    Survey,
 )
 
 
@@ -307,13 +316,24 @@ def staff_today(request: HttpRequest) -> HttpResponse:
 @access.require(TrainingPerm.MANAGE)
 @require_GET
 def staff_edition(request: HttpRequest, pk: int) -> HttpResponse:
-    e = access.get_edition_for_manage(request, pk)
+    return _edition_page(request, access.get_edition_for_manage(request, pk))
+
+
+def _edition_page(request: HttpRequest, e: Edition, status: int = 200, **forms: Any) -> HttpResponse:
     sessions, register = selectors.edition_register(e)
     results, comments, responses = selectors.survey_results(e)
+    survey = Survey.objects.filter(edition=e).first()
+    survey_initial = {"statements": "\n".join(survey.questions), "is_anonymous": survey.is_anonymous} if survey else {}
     return render(
         request,
         "training/staff/edition.html",
         {
+            "session_form": forms.get("session_form") or SessionForm(),
+            "question_form": forms.get("question_form") or QuestionForm(edition=e),
+            "survey_form": forms.get("survey_form") or SurveySetupForm(initial=survey_initial),
+            "schedule_form": forms.get("schedule_form") or ScheduleForm(),
+            "questions": e.questions.select_related("depends_on"),
+            "scheduled": e.scheduled_messages.all(),
             "edition": e,
             "places": selectors.places_taken(e),
             "enrollments": selectors.edition_enrollments(e),
@@ -329,7 +349,120 @@ def staff_edition(request: HttpRequest, pk: int) -> HttpResponse:
             "survey_responses": responses,
             "has_ended": e.ends_at is not None and e.ends_at <= timezone.now(),
         },
+        status=status,
     )
+
+
+@access.require(TrainingPerm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def initiative_create(request: HttpRequest) -> HttpResponse:
+    form = InitiativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            initiative = services.initiative_create(**form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The initiative was created. Now add its first edition."))
+            return redirect(reverse("training:edition_create") + f"?iniziativa={initiative.pk}")
+    return render(request, "training/staff/form.html", {"form": form, "title": _("New initiative")})
+
+
+@access.require(TrainingPerm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def edition_create(request: HttpRequest) -> HttpResponse:
+    initial = {"initiative": request.GET.get("iniziativa")} if request.GET.get("iniziativa", "").isdigit() else {}
+    form = EditionCreateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            edition = services.edition_create(initiative=data.pop("initiative"), **data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The edition was created. Add its sessions below."))
+            return redirect("training:staff_edition", pk=edition.pk)
+    return render(request, "training/staff/form.html", {"form": form, "title": _("New edition")})
+
+
+@access.require(TrainingPerm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def edition_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    e = access.get_edition_for_manage(request, pk)
+    form = EditionForm(request.POST or None, instance=Edition.objects.get(pk=e.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edition_update(edition=e, **{name: form.cleaned_data[name] for name in form.changed_data})
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("training:staff_edition", pk=e.pk)
+    return render(request, "training/staff/form.html", {"form": form, "title": _("Edit %(edition)s") % {"edition": e}})
+
+
+@access.require(TrainingPerm.MANAGE)
+@require_POST
+def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+    e = access.get_edition_for_manage(request, pk)
+    form = SessionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.session_add(edition=e, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The session was added."))
+            return redirect("training:staff_edition", pk=e.pk)
+    return _edition_page(request, e, status=422, session_form=form)
+
+
+@access.require(TrainingPerm.MANAGE)
+@require_POST
+def question_create(request: HttpRequest, pk: int) -> HttpResponse:
+    e = access.get_edition_for_manage(request, pk)
+    form = QuestionForm(request.POST, edition=e)
+    if form.is_valid():
+        try:
+            services.question_add(edition=e, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The question was added to the enrollment form."))
+            return redirect("training:staff_edition", pk=e.pk)
+    return _edition_page(request, e, status=422, question_form=form)
+
+
+@access.require(TrainingPerm.MANAGE)
+@require_POST
+def survey_setup(request: HttpRequest, pk: int) -> HttpResponse:
+    e = access.get_edition_for_manage(request, pk)
+    form = SurveySetupForm(request.POST)
+    if form.is_valid():
+        try:
+            services.survey_set(edition=e, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The questionnaire was saved."))
+            return redirect("training:staff_edition", pk=e.pk)
+    return _edition_page(request, e, status=422, survey_form=form)
+
+
+@access.require(TrainingPerm.MANAGE)
+@require_POST
+def message_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    e = access.get_edition_for_manage(request, pk)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.message_schedule(edition=e, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The message was scheduled."))
+            return redirect("training:staff_edition", pk=e.pk)
+    return _edition_page(request, e, status=422, schedule_form=form)
 
 
 @access.require(TrainingPerm.MANAGE)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.test import Client
 
@@ -45,3 +47,12 @@ def _on_commit_now(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from django.db import transaction
 
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """Service tests match the English msgids; pages keep following the visitor's language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
