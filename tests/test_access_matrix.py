@@ -94,6 +94,7 @@ MATRIX: dict[str, tuple[Any, dict]] = {
     ),
     "training:edition_accredit": (lambda w: {"pk": w["edition"].pk}, POST_ONLY_TRAINING),
     "training:edition_export": (lambda w: {"pk": w["edition"].pk}, row(LOGIN, *[FORBIDDEN] * 5, 302)),
+    "training:survey_export": (lambda w: {"pk": w["edition"].pk}, row(LOGIN, *[FORBIDDEN] * 5, NOT_FOUND)),
     "training:edition_send": (lambda w: {"pk": w["edition"].pk}, POST_ONLY_TRAINING),
     "training:batch_start": (lambda w: {"pk": w["edition"].pk}, POST_ONLY_TRAINING),
     "training:batch": (lambda w: {"pk": w["batch"].pk}, TRAINING),

@@ -46,7 +46,18 @@ def feed_edition(edition: Edition) -> bytes:
     return _calendar(str(edition), edition.sessions.select_related("edition__initiative").order_by("starts_at"))
 
 
+FEED_CACHE_SECONDS = 300
+
+
 def feed_all() -> bytes:
+    """The combined feed, cached for five minutes: calendar apps poll it, and it changes rarely."""
+    from django.core.cache import cache
+
+    feed = cache.get_or_set("training:calendar-feed", _feed_all, FEED_CACHE_SECONDS)
+    return feed if isinstance(feed, bytes) else _feed_all()
+
+
+def _feed_all() -> bytes:
     since = timezone.now() - PAST_WINDOW
     sessions = (
         TrainingSession.objects.filter(edition__is_published=True, starts_at__gte=since)

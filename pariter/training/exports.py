@@ -142,3 +142,18 @@ def export(edition: Any, *, dataset: str, columns: list[str], fmt: str) -> bytes
     header = [str(COLUMN_LABELS[c]) for c in columns]
     data = rows(edition, dataset, columns)
     return _csv(header, data) if fmt == "csv" else _xlsx(header, data)
+
+
+def survey_export(edition: Any, *, fmt: str) -> bytes:
+    """The questionnaire's results: per statement the average and how many gave each rating; then the comments."""
+    from pariter.training import selectors
+
+    results, comments, responses = selectors.survey_results(edition)
+    header = [str(_("Statement")), str(_("Average (1–5)")), "1", "2", "3", "4", "5"]
+    data: list[list[Any]] = [
+        [statement, round(average, 2), *[counts.get(i, 0) for i in range(1, 6)]]
+        for statement, average, counts in results
+    ]
+    data.append([str(_("Responses")), responses, "", "", "", "", ""])
+    data.extend([[str(_("Comment")), c, "", "", "", "", ""] for c in comments])
+    return _csv(header, data) if fmt == "csv" else _xlsx(header, data)

@@ -34,6 +34,7 @@ urlpatterns = [
     path("gestione/edizioni/<int:pk>/accreditamento/", views.edition_accredit, name="edition_accredit"),
     path("gestione/edizioni/<int:pk>/esporta/", views.edition_export, name="edition_export"),
     path("gestione/edizioni/<int:pk>/messaggi/", views.edition_send, name="edition_send"),
+    path("gestione/edizioni/<int:pk>/questionario/risultati/", views.survey_export, name="survey_export"),
     path("gestione/edizioni/<int:pk>/attestati/", views.batch_start, name="batch_start"),
     path("gestione/attestati/lotti/<int:pk>/", views.batch, name="batch"),
     path("gestione/attestati/lotti/<int:pk>/attestati.zip", views.batch_download, name="batch_download"),

@@ -517,6 +517,18 @@ def edition_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.require(TrainingPerm.MANAGE)
+@require_GET
+def survey_export(request: HttpRequest, pk: int) -> HttpResponse:
+    e = access.get_edition_for_manage(request, pk)
+    if not Survey.objects.filter(edition=e).exists():
+        raise Http404
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    response = HttpResponse(exports.survey_export(e, fmt=fmt), content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="edizione-{e.pk}-questionario.{fmt}"'
+    return response
+
+
+@access.require(TrainingPerm.MANAGE)
 @require_POST
 def edition_send(request: HttpRequest, pk: int) -> HttpResponse:
     e = access.get_edition_for_manage(request, pk)

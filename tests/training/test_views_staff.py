@@ -149,6 +149,20 @@ def test_the_survey_goes_only_to_attendees_and_cannot_be_answered_twice(client, 
     del survey
 
 
+def test_survey_results_are_exported_without_names(as_tina, tina):
+    edition = make_edition(sessions=1)
+    came = enroll(edition, "Presente Nome")
+    survey = Survey.objects.create(edition=edition, questions=["Utile", "=Chiaro"], is_anonymous=False)
+    services.attendance_set(session=edition.sessions.first(), enrollment=came, status="present", actor=tina)
+    services.survey_answer(survey=survey, enrollment=came, ratings=[5, 3], comment="+molto bene")
+    response = as_tina.get(reverse("training:survey_export", args=[edition.pk]), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][:3] == ["Utile", "5.0", "0"] and rows[1][6] == "1"
+    assert rows[2][0] == "'=Chiaro" and rows[3][1] == "1"
+    assert rows[4][1] == "'+molto bene"
+    assert "Presente Nome" not in response.content.decode("utf-8-sig")
+
+
 def test_the_dashboard_counts_participants(as_tina, milano):
     edition = make_edition()
     enroll(edition, "Anna", municipality=milano, gender="F")
