@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from collections.abc import Iterable
 
@@ -14,6 +15,9 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from pariter.training.models import Certificate
+
+# WeasyPrint reports every layout step at INFO: three hundred certificates would flood the worker's log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def qr_svg(text: str) -> str:

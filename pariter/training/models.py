@@ -350,6 +350,13 @@ def new_verification_code() -> str:
     return "-".join(new_code()[:4] for _ in range(4))
 
 
+def duration_it(minutes: int) -> str:
+    """“7 ore e 30 minuti”: the certificate is an Italian official document, whatever the reader's language."""
+    hours, rest = divmod(minutes, 60)
+    text = "1 ora" if hours == 1 else f"{hours} ore"
+    return text + (f" e {rest} minuti" if rest else "")
+
+
 class Certificate(models.Model):
     """An attestato. What it says is frozen when issued: later edits of the edition do not change it."""
 
@@ -379,8 +386,10 @@ class Certificate(models.Model):
         return f"{self.number}/{self.year}"
 
     def hours_attended(self) -> str:
-        hours, minutes = divmod(self.minutes_attended, 60)
-        return f"{hours}:{minutes:02d}"
+        return duration_it(self.minutes_attended)
+
+    def hours_scheduled(self) -> str:
+        return duration_it(self.minutes_scheduled)
 
     def get_verification_url(self) -> str:
         return reverse("training:verify") + f"?codice={self.verification_code}"

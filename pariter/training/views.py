@@ -81,6 +81,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "audience": audience,
             "kind": kind,
             "limit": selectors.CATALOGUE_LIMIT,
+            "can_manage": access.has_perm(request.user, TrainingPerm.MANAGE),
+            "can_check_in": access.has_perm(request.user, TrainingPerm.CHECK_IN),
         },
     )
 

@@ -43,6 +43,15 @@ def test_it_issues_only_to_people_who_meet_the_rule_with_yearly_numbers(tina):
     assert (second.year, second.number) == (first.year, first.number + 1)
 
 
+@pytest.mark.parametrize(
+    ("minutes", "text"), [(60, "1 ora"), (90, "1 ora e 30 minuti"), (450, "7 ore e 30 minuti"), (0, "0 ore")]
+)
+def test_durations_read_as_italian_words(minutes, text):
+    from pariter.training.models import duration_it
+
+    assert duration_it(minutes) == text
+
+
 def test_it_is_not_issued_before_the_edition_ends(tina):
     edition = make_edition()
     p = enroll(edition)
@@ -84,7 +93,13 @@ def test_the_pdf_carries_the_participant_hours_number_and_verification_code(tina
     move_to_past(edition)
     certificate = services.certificate_issue(enrollment=p)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(certificates.render_pdf(certificate))).pages)
-    for expected in ("Giulia Verdi", "Tutori volontari", certificate.reference, certificate.verification_code, "7:30"):
+    for expected in (
+        "Giulia Verdi",
+        "Tutori volontari",
+        certificate.reference,
+        certificate.verification_code,
+        "7 ore e 30 minuti",
+    ):
         assert expected in text
 
 
