@@ -110,3 +110,25 @@ def test_certificate_download_and_verification(page, live_server, office):
     page.wait_for_load_state()
     assert page.locator("#id_codice-error").count() == 1
     assert_accessible(page, "verification of a code that does not exist")
+
+
+def test_officer_forms(page, live_server, office):
+    tina = make_user("tina@cittametropolitana.mi.it", "Tina", role=Role.TRAINING_OFFICER, organisation=office)
+    edition = make_edition(capacity=2)
+    sign_in_browser(page, signed_in(tina), live_server.url)
+    for url in (
+        reverse("training:initiative_create"),
+        reverse("training:edition_create"),
+        reverse("training:edition_edit", args=[edition.pk]),
+    ):
+        page.goto(url)
+        assert page.locator("h1").count() == 1
+        assert_accessible(page, url)
+    page.goto(reverse("training:staff_edition", args=[edition.pk]))
+    for summary in page.locator("main details > summary").all():
+        summary.click()
+    assert_accessible(page, "edition page with every form open")
+    page.locator("form[action$='/sessioni/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("form[action$='/sessioni/'] .invalid-feedback").count() >= 1
+    assert_accessible(page, "session form with errors")
