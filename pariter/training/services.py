@@ -110,8 +110,8 @@ def edition_create(*, initiative: Initiative, **fields: Any) -> Edition:
 @transaction.atomic
 def edition_update(*, edition: Edition, now: datetime | None = None, **fields: Any) -> Edition:
     """Change an edition; more places are offered at once to the people waiting."""
-    now = now or timezone.now()
     edition = _lock(edition)
+    now = now or timezone.now()
     unknown = set(fields) - set(EDITION_FIELDS)
     if unknown:
         raise TypeError(f"unknown edition fields: {sorted(unknown)}")
@@ -375,8 +375,9 @@ def enrollment_create(
     now: datetime | None = None,
 ) -> Enrollment:
     """Enroll a person: confirmed while places last, then on the waiting list; awaiting approval if required."""
-    now = now or timezone.now()
     edition = _lock(edition)
+    # The clock is read under the lock, so the order of enrollment times is the order in which places were given.
+    now = now or timezone.now()
     if not edition.is_enrollment_open(now):
         raise ValidationError(_("Enrollment for this edition is closed."))
     if not consent:
@@ -437,8 +438,8 @@ def _offer_free_places(edition: Edition, now: datetime) -> list[Enrollment]:
 
 @transaction.atomic
 def enrollment_withdraw(*, enrollment: Enrollment, now: datetime | None = None) -> Enrollment:
-    now = now or timezone.now()
     edition = _lock(enrollment.edition)
+    now = now or timezone.now()
     enrollment = Enrollment.objects.select_related("edition").get(pk=enrollment.pk)
     if not enrollment.is_active():
         raise ValidationError(_("This enrollment was already withdrawn or refused."))
@@ -463,8 +464,8 @@ def enrollment_change(*, enrollment: Enrollment, full_name: str, phone: str) -> 
 
 @transaction.atomic
 def offer_accept(*, enrollment: Enrollment, now: datetime | None = None) -> Enrollment:
-    now = now or timezone.now()
     edition = _lock(enrollment.edition)
+    now = now or timezone.now()
     enrollment = Enrollment.objects.get(pk=enrollment.pk)
     if enrollment.state == EnrollmentState.CONFIRMED:
         return enrollment
@@ -503,8 +504,8 @@ def offers_expire(*, now: datetime | None = None) -> int:
 @transaction.atomic
 def enrollment_decide(*, enrollment: Enrollment, approve: bool, now: datetime | None = None) -> Enrollment:
     """The officer approves (confirmed while places last, else waiting list) or refuses an enrollment."""
-    now = now or timezone.now()
     edition = _lock(enrollment.edition)
+    now = now or timezone.now()
     enrollment = Enrollment.objects.get(pk=enrollment.pk)
     if enrollment.state != EnrollmentState.PENDING_APPROVAL:
         raise ValidationError(_("Only enrollments awaiting approval can be approved or refused."))

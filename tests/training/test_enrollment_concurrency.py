@@ -46,6 +46,8 @@ def test_simultaneous_enrollments_fill_exactly_the_places_and_queue_the_rest_in_
     # Rows are written one at a time under the edition's lock, so the order of ids is the order of arrival:
     # the first fifty are confirmed, and the waiting list follows the same order.
     assert all(e.state == EnrollmentState.CONFIRMED for e in enrollments[:PLACES])
+    # Enrollment times follow the same order: the clock is read under the lock (a bug once read it before).
+    assert [e.created_at for e in enrollments] == sorted(e.created_at for e in enrollments)
     waiting = [e for e in enrollments if e.state == EnrollmentState.WAITLISTED]
     assert [e.pk for e in waiting] == [e.pk for e in sorted(waiting, key=lambda e: (e.waitlisted_at, e.pk))]
 
