@@ -259,6 +259,8 @@ class Enrollment(models.Model):
         Municipality, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("municipality of residence")
     )
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, default=Gender.OTHER)
+    # The language of the enrollment form: e-mails are written in it.
+    language = models.CharField(_("language"), max_length=8, default="it")
     # Answers may say more than they should (health, family): encrypted at rest.
     answers_encrypted = models.TextField(blank=True)
     state = models.CharField(_("state"), max_length=20, choices=EnrollmentState.choices)

@@ -372,6 +372,7 @@ def enrollment_create(
     gender: str = "X",
     answers: dict[str, str] | None = None,
     user: User | None = None,
+    language: str = "it",
     now: datetime | None = None,
 ) -> Enrollment:
     """Enroll a person: confirmed while places last, then on the waiting list; awaiting approval if required."""
@@ -401,6 +402,7 @@ def enrollment_create(
         phone=phone.strip(),
         municipality=municipality,
         gender=gender,
+        language=language if language in ("it", "en") else "it",
         consent_at=now,
         created_at=now,
     )

@@ -24,7 +24,7 @@ def send_enrollment_message(*, enrollment_id: int, kind: str) -> bool:
     enrollment = Enrollment.objects.select_related("edition__initiative").filter(pk=enrollment_id).first()
     if enrollment is None or enrollment.anonymised_at is not None:
         return False
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(enrollment.language or settings.LANGUAGE_CODE):
         context = {
             "enrollment": enrollment,
             "edition": enrollment.edition,

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -163,6 +163,7 @@ def enroll(request: HttpRequest, pk: int) -> HttpResponse:
                 consent=data["consent"],
                 answers=form.answers(),
                 user=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+                language=translation.get_language() or "it",
             )
         except ValidationError as error:
             _apply(form, error)

@@ -65,6 +65,17 @@ def test_a_citizen_enrolls_without_an_account_and_lands_on_the_signed_page(clien
     assert enrollment.municipality == milano and enrollment.state == EnrollmentState.CONFIRMED
 
 
+def test_e_mails_are_written_in_the_language_of_the_form(client, mailoutbox):
+    edition = make_edition(capacity=5)
+    client.post(reverse("training:enroll", args=[edition.pk]), form_data(), HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "it"
+    client.post(reverse("training:enroll", args=[edition.pk]), form_data(email="anna@example.org"))
+    english, italian = mailoutbox[-2:]
+    assert english.subject.startswith("Your enrollment") and "Dear Giulia" in english.body
+    assert italian.subject.startswith("La tua iscrizione") and "Gentile" in italian.body
+    assert Enrollment.objects.get(email="giulia@example.org").language == "en"
+
+
 def test_conditional_questions_are_required_only_when_shown(client):
     edition = make_edition()
     parent = Question.objects.create(edition=edition, label="Lavori in un ente pubblico?", kind=QuestionKind.YES_NO)

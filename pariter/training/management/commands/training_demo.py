@@ -9,7 +9,7 @@ twice adds nothing: it stops if the demo initiatives are already there.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -168,8 +168,12 @@ class Command(BaseCommand):
         )
         initiative.topics.set([Topic.objects.get_or_create(name=name)[0] for name in spec["topics"]])
         now = timezone.now()
-        # One past edition with attendance, one running soon.
-        for label, offset in (("Edizione autunno", -60), ("Edizione primavera", 20)):
+        # One past edition with attendance and certificates, one coming soon; the workshop also runs today, so the
+        # check-in page has a session to work on.
+        editions = [("Edizione autunno", -60), ("Edizione primavera", 20)]
+        if spec["kind"] == InitiativeKind.WORKSHOP:
+            editions.append(("Edizione di oggi", 0))
+        for label, offset in editions:
             edition = Edition.objects.create(
                 initiative=initiative,
                 name=f"{label} {timezone.localtime(now + timedelta(days=offset)).year}",
@@ -180,6 +184,8 @@ class Command(BaseCommand):
                 certificate_min_percent=80 if spec["rule"] == CertificateRule.MIN_PERCENT else None,
             )
             day = timezone.localtime(now + timedelta(days=offset)).replace(hour=9, minute=30, second=0, microsecond=0)
+            if offset == 0:
+                day = timezone.localtime(now - timedelta(minutes=30)).replace(second=0, microsecond=0)
             for i, title in enumerate(spec["sessions"]):
                 start = day + timedelta(days=7 * i)
                 services.session_add(
@@ -224,9 +230,7 @@ class Command(BaseCommand):
                     "L'organizzazione era buona",
                 ],
             )
-            self._people(
-                edition, rng, municipalities, past=offset < 0, enroll_at=now + timedelta(days=min(offset, 0) - 20)
-            )
+            self._people(edition, rng, municipalities, past=offset <= 0, attendance=offset < 0)
 
     def _people(
         self,
@@ -235,7 +239,7 @@ class Command(BaseCommand):
         municipalities: list[Municipality],
         *,
         past: bool,
-        enroll_at: datetime,
+        attendance: bool,
     ) -> None:
         # Enroll "before" a past edition started: its sessions are shifted back in time only after enrolling.
         sessions = list(edition.sessions.all())
@@ -270,7 +274,12 @@ class Command(BaseCommand):
             s.save(update_fields=["starts_at", "ends_at"])
         services.edition_refresh_dates(edition=edition)
         edition.refresh_from_db()
+        if not attendance:
+            return
         for enrollment in edition.enrollments.filter(state=EnrollmentState.CONFIRMED):
             for s in sessions:
                 status = rng.choices(["present", "late", "excused", "absent"], weights=[80, 8, 7, 5])[0]
                 services.attendance_set(session=s, enrollment=enrollment, status=status, actor=None)
+            enrollment.certificate_granted = edition.certificate_rule == CertificateRule.MANUAL
+            enrollment.save(update_fields=["certificate_granted"])
+            services.certificate_issue(enrollment=enrollment)
