@@ -50,6 +50,8 @@ class EnrollmentForm(forms.Form):
             else:
                 field = forms.CharField(max_length=2000, required=False)
             field.label = q.label + (" *" if q.required else "")
+            if q.required:
+                field.widget.attrs["aria-required"] = "true"
             if q.depends_on_id:
                 parent = next((p for p in questions if p.pk == q.depends_on_id), None)
                 if parent is not None:
