@@ -57,6 +57,7 @@ SITE_ROOT = os.getenv("SITE_ROOT", "http://127.0.0.1:8000")
 INSTALLED_APPS = [
     "pariter.core",
     "pariter.registry",
+    "pariter.training",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -107,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pariter.core.context_processors.shell",
+                "pariter.training.context_processors.navigation",
             ],
         },
     },
@@ -262,3 +264,6 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 FORM_RENDERER = "pariter.core.forms_renderer.FormRenderer"
+
+# Training: participants' personal data is anonymised this many days after their edition ends (counts remain).
+TRAINING_RETENTION_DAYS = envint("TRAINING_RETENTION_DAYS", "1095")

@@ -12,6 +12,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("", include("pariter.core.urls")),
     path("registro/", include("pariter.registry.urls")),
+    path("formazione/", include("pariter.training.urls")),
     path("dati-aperti/", include("pariter.registry.urls_opendata")),
     path("api/v1/", api.urls),
     path("account/", include("allauth.urls")),

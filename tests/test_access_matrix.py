@@ -26,6 +26,9 @@ SIGNED_IN = row(LOGIN, OK, OK, OK, OK, OK, OK)
 STAFF = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK)
 OFFICERS = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
 ADMINS = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
+TRAINING = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
+CHECK_IN = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK)
+POST_ONLY_TRAINING = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED)
 POST_ONLY_SIGNED_IN = row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
 POST_ONLY_ADMINS = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED)
 
@@ -62,6 +65,42 @@ MATRIX: dict[str, tuple[Any, dict]] = {
     "api:api-root": (None, row(*[NOT_FOUND] * 7)),
     "registry:entity": (lambda w: {"repertory_number": w["entity"].repertory_number}, PUBLIC),
     "registry:entity_json": (lambda w: {"repertory_number": w["entity"].repertory_number}, PUBLIC),
+    # Training: the public catalogue; signed links (a tampered one answers 400); the officer's pages (the register
+    # officer persona has no training role); check-in also for civil-service volunteers.
+    "training:catalogue": (None, PUBLIC),
+    "training:calendar": (None, PUBLIC),
+    "training:calendar_ics": (None, PUBLIC),
+    "training:edition": (lambda w: {"pk": w["edition"].pk}, PUBLIC),
+    "training:edition_ics": (lambda w: {"pk": w["edition"].pk}, PUBLIC),
+    "training:enroll": (lambda w: {"pk": w["edition"].pk}, PUBLIC),
+    "training:enrollment_manage": (lambda w: {"token": w["enrollment_token"]}, PUBLIC),
+    "training:certificate_pdf": (lambda w: {"token": w["enrollment_token"]}, row(*[NOT_FOUND] * 7)),
+    "training:survey": (lambda w: {"token": "tampered"}, row(*[400] * 7)),
+    "training:verify": (None, PUBLIC),
+    "training:staff_editions": (None, TRAINING),
+    "training:staff_today": (None, CHECK_IN),
+    "training:dashboard": (None, TRAINING),
+    "training:staff_edition": (lambda w: {"pk": w["edition"].pk}, TRAINING),
+    "training:initiative_create": (None, TRAINING),
+    "training:edition_create": (None, TRAINING),
+    "training:edition_edit": (lambda w: {"pk": w["edition"].pk}, TRAINING),
+    "training:session_create": (lambda w: {"pk": w["edition"].pk}, POST_ONLY_TRAINING),
+    "training:question_create": (lambda w: {"pk": w["edition"].pk}, POST_ONLY_TRAINING),
+    "training:survey_setup": (lambda w: {"pk": w["edition"].pk}, POST_ONLY_TRAINING),
+    "training:message_schedule": (lambda w: {"pk": w["edition"].pk}, POST_ONLY_TRAINING),
+    "training:enrollment_decide": (
+        lambda w: {"pk": w["edition"].pk, "enrollment_pk": w["enrollment"].pk},
+        POST_ONLY_TRAINING,
+    ),
+    "training:edition_accredit": (lambda w: {"pk": w["edition"].pk}, POST_ONLY_TRAINING),
+    "training:edition_export": (lambda w: {"pk": w["edition"].pk}, row(LOGIN, *[FORBIDDEN] * 5, 302)),
+    "training:survey_export": (lambda w: {"pk": w["edition"].pk}, row(LOGIN, *[FORBIDDEN] * 5, NOT_FOUND)),
+    "training:edition_send": (lambda w: {"pk": w["edition"].pk}, POST_ONLY_TRAINING),
+    "training:batch_start": (lambda w: {"pk": w["edition"].pk}, POST_ONLY_TRAINING),
+    "training:batch": (lambda w: {"pk": w["batch"].pk}, TRAINING),
+    "training:batch_download": (lambda w: {"pk": w["batch"].pk}, row(LOGIN, *[FORBIDDEN] * 5, NOT_FOUND)),
+    "training:check_in": (lambda w: {"pk": w["session"].pk}, CHECK_IN),
+    "training:attendance_set": (lambda w: {"pk": w["session"].pk}, POST_ONLY_TRAINING),
     "set_language": (None, row(*[302] * 7)),
     "javascript-catalog": (None, PUBLIC),
     "admin:index": (None, row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
@@ -109,7 +148,18 @@ def world(office, inps, airc, alice, oscar, bianca, eve, charlie, settings, tmp_
     entity = register("Associazione Matrice", office.municipality)
     settings.MEDIA_ROOT = tmp_path
     opendata.export_all()
+    from pariter.training import links
+    from pariter.training.models import CertificateBatch
+    from tests.training.factories import enroll, make_edition
+
+    edition = make_edition()
+    enrollment = enroll(edition, "Matrice Partecipante")
     return {
+        "edition": edition,
+        "enrollment": enrollment,
+        "enrollment_token": links.token_for(enrollment),
+        "session": edition.sessions.first(),
+        "batch": CertificateBatch.objects.create(edition=edition),
         "entity": entity,
         "org": airc,
         "user": charlie,

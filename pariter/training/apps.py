@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingConfig(AppConfig):
+    name = "pariter.training"
+    label = "training"
+    verbose_name = _("Training and awareness")
+
+    def ready(self) -> None:
+        from pariter.core import audit
+
+        for name in (
+            "Topic",
+            "Initiative",
+            "Edition",
+            "TrainingSession",
+            "Question",
+            "Attendance",
+            "Survey",
+            "ScheduledMessage",
+        ):
+            audit.track(self.get_model(name))
+        # Participants' contact details and answers are personal data: the log says they changed, not what they were.
+        audit.track(
+            self.get_model("Enrollment"), mask={"full_name", "email", "phone", "answers_encrypted"}, exclude={"token"}
+        )
+        audit.track(self.get_model("Certificate"), mask={"holder_name"})
