@@ -27,7 +27,7 @@ def production_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env.update(
         DEBUG="0",
         SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdef",
-        FIELD_ENCRYPTION_KEYS="Zm9yLWJlbmNobWFya3Mtb25seS0zMi1ieXRlcy1rZXk9",
+        FIELD_ENCRYPTION_KEYS="Zm9yLWJlbmNobWFya3Mtb25seS0zMi1ieXRlcy1rZXk=",
         SECURE_SSL_REDIRECT="0",
         SECURE_HSTS_SECONDS="0",
         ALLOWED_HOSTS="127.0.0.1,localhost",

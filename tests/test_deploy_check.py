@@ -23,7 +23,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "a-long-random-production-secret-key-for-the-check-0123456789-abcdefghij",
-    "FIELD_ENCRYPTION_KEYS": "Zm9yLWJlbmNobWFya3Mtb25seS0zMi1ieXRlcy1rZXk9",
+    "FIELD_ENCRYPTION_KEYS": "Zm9yLWJlbmNobWFya3Mtb25seS0zMi1ieXRlcy1rZXk=",
     "ALLOWED_HOSTS": "pariter.cittametropolitana.mi.it",
 }
 
