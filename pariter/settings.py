@@ -57,6 +57,7 @@ SITE_ROOT = os.getenv("SITE_ROOT", "http://127.0.0.1:8000")
 INSTALLED_APPS = [
     "pariter.core",
     "pariter.registry",
+    "pariter.filings",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
