@@ -27,6 +27,9 @@ STAFF = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK)
 OFFICERS = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
 ADMINS = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
 POST_ONLY_SIGNED_IN = row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
+REPRESENTATIVES = row(LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+POST_ONLY_REPRESENTATIVES = row(LOGIN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+POST_ONLY_OFFICERS = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED)
 POST_ONLY_ADMINS = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED)
 
 # URL name → (kwargs builder, expected per persona), for GET requests.
@@ -62,6 +65,23 @@ MATRIX: dict[str, tuple[Any, dict]] = {
     "api:api-root": (None, row(*[NOT_FOUND] * 7)),
     "registry:entity": (lambda w: {"repertory_number": w["entity"].repertory_number}, PUBLIC),
     "registry:entity_json": (lambda w: {"repertory_number": w["entity"].repertory_number}, PUBLIC),
+    "filings:queue": (None, OFFICERS),
+    "filings:bulk_assign": (None, POST_ONLY_OFFICERS),
+    "filings:detail": (lambda w: {"pk": w["filing"].pk}, OFFICERS),
+    "filings:act": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_OFFICERS),
+    "filings:note": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_OFFICERS),
+    "filings:portal": (None, REPRESENTATIVES),
+    "filings:portal_filing": (lambda w: {"pk": w["filing"].pk}, REPRESENTATIVES),
+    "filings:portal_upload": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
+    "filings:portal_figures": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
+    "filings:portal_submit": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
+    "filings:portal_reply": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
+    "filings:portal_withdraw": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
+    # A filing's documents: its entity and the office; everyone else is told it does not exist.
+    "filings:document": (
+        lambda w: {"pk": w["filing"].pk, "document_pk": w["document"].pk},
+        row(LOGIN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK),
+    ),
     "set_language": (None, row(*[302] * 7)),
     "javascript-catalog": (None, PUBLIC),
     "admin:index": (None, row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
@@ -109,8 +129,16 @@ def world(office, inps, airc, alice, oscar, bianca, eve, charlie, settings, tmp_
     entity = register("Associazione Matrice", office.municipality)
     settings.MEDIA_ROOT = tmp_path
     opendata.export_all()
+    from pariter.filings import services as filing_services
+    from pariter.filings.kinds import DocKind, Kind
+    from tests.filings.conftest import upload
+
+    filing = filing_services.filing_create(organisation=airc, kind=Kind.REGISTRATION, actor=eve)
+    document, _warnings = filing_services.document_add(filing=filing, kind=DocKind.STATUTE, upload=upload(), actor=eve)
     return {
         "entity": entity,
+        "filing": filing,
+        "document": document,
         "org": airc,
         "user": charlie,
         "membership": services.membership_add(

@@ -16,7 +16,7 @@ class FilingsConfig(AppConfig):
                 # The queue's sort columns follow from the rest; the representative's codice fiscale is personal data.
                 audit.track(
                     self.get_model(name),
-                    exclude={"is_open", "queue_on", "version"},
+                    exclude={"is_open", "queue_key", "version"},
                     mask={"representative_tax_code_token"},
                 )
             else:

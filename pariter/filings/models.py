@@ -80,7 +80,8 @@ class Filing(models.Model):
     reply_from = models.DateField(null=True, blank=True)
     reply_by = models.DateField(_("reply by"), null=True, blank=True)
     is_open = models.BooleanField(default=False, editable=False)
-    queue_on = models.DateField(default=NO_TERM, editable=False)
+    # The queue's sort key: the deadline as a day number (JSON-safe in a signed keyset cursor), no term last.
+    queue_key = models.PositiveIntegerField(default=NO_TERM.toordinal(), editable=False)
 
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -106,8 +107,8 @@ class Filing(models.Model):
         verbose_name_plural = _("filings")
         ordering = ("-created_at", "-id")
         indexes = [
-            models.Index(fields=["is_open", "queue_on", "id"], name="filing_queue"),
-            models.Index(fields=["assignee", "is_open", "queue_on", "id"], name="filing_assignee_queue"),
+            models.Index(fields=["is_open", "queue_key", "id"], name="filing_queue"),
+            models.Index(fields=["assignee", "is_open", "queue_key", "id"], name="filing_assignee_queue"),
             models.Index(fields=["organisation", "is_open"], name="filing_org_open"),
             models.Index(fields=["kind", "financial_year"], name="filing_kind_year"),
         ]
@@ -120,10 +121,10 @@ class Filing(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.is_open = self.state in OPEN_STATES
-        self.queue_on = (self.due_on or self.reply_by or NO_TERM) if self.is_open else NO_TERM
+        self.queue_key = ((self.due_on or self.reply_by or NO_TERM) if self.is_open else NO_TERM).toordinal()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "is_open", "queue_on", "updated_at"}
+            kwargs["update_fields"] = {*update_fields, "is_open", "queue_key", "updated_at"}
         super().save(*args, **kwargs)
 
     @property

@@ -49,7 +49,7 @@ def queue(filters: QueueFilters, *, cursor: str | None = None, size: int = QUEUE
         qs = qs.filter(assignee__isnull=True)
     elif filters.assignee:
         qs = qs.filter(assignee_id=filters.assignee)
-    return keyset_page(_list_related(qs), order=["queue_on", "id"], cursor=cursor, size=size, scope="filings-queue")
+    return keyset_page(_list_related(qs), order=["queue_key", "id"], cursor=cursor, size=size, scope="filings-queue")
 
 
 def officers() -> QuerySet[User]:
@@ -92,7 +92,7 @@ def filings_of(organisation: Organisation) -> list[Filing]:
 def filings_at_risk(*, today: date, days: int = 7) -> list[Filing]:
     """Open filings whose legal deadline has passed or falls within `days`."""
     limit = deadlines.add_days(today, days)
-    return list(_list_related(Filing.objects.filter(is_open=True, due_on__lte=limit)).order_by("queue_on", "id")[:500])
+    return list(_list_related(Filing.objects.filter(is_open=True, due_on__lte=limit)).order_by("queue_key", "id")[:500])
 
 
 def due_duties(organisation: Organisation, *, today: date) -> list[tuple[str, date]]:

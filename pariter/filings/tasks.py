@@ -98,7 +98,7 @@ def expire_terms(*, today: str | None = None) -> dict[str, int]:
         | Q(reply_by__lt=day, state__in=[State.INTEGRATION_REQUESTED, State.REFUSAL_NOTICE, State.AWAITING_ENTITY])
     )
     counts: dict[str, int] = {}
-    for filing in due.only("pk").order_by("queue_on", "pk").iterator(chunk_size=500):
+    for filing in due.only("pk").order_by("queue_key", "pk").iterator(chunk_size=500):
         try:
             outcome = services.filing_expire(filing=filing, today=day)
         except Exception:

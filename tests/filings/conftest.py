@@ -114,3 +114,10 @@ def _run_after_commit_at_once(monkeypatch) -> None:  # type: ignore[no-untyped-d
     from django.db import transaction
 
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+@pytest.fixture
+def as_eve(eve):  # type: ignore[no-untyped-def]
+    from tests.conftest import signed_in
+
+    return signed_in(eve)
