@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pariter.core.context_processors.shell",
+                "pariter.filings.context_processors.filings_nav",
             ],
         },
     },

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pariter.filings.kinds import ENTITY_KINDS, Action, DocKind, Kind, State
 from pariter.filings.models import AccountsModel
-from pariter.registry.models import Section
+from pariter.registry.models import CancellationCause, Section
 
 
 class NewFilingForm(forms.Form):
@@ -127,3 +127,21 @@ class BulkAssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [("none", _("Nobody")), *[(str(u.pk), u.full_name) for u in officers]]
         self.fields["assignee"].choices = choices  # type: ignore[attr-defined]
+
+
+class StartProcedureForm(forms.Form):
+    repertory_number = forms.IntegerField(label=_("Repertorio number"), min_value=1)
+    kind = forms.ChoiceField(
+        label=_("Procedure"),
+        choices=[(k.value, k.label) for k in (Kind.WARNING, Kind.CANCELLATION, Kind.REVIEW)],
+    )
+    cause = forms.ChoiceField(
+        label=_("Cancellation cause"), choices=[("", "—"), *CancellationCause.choices], required=False
+    )
+    days = forms.IntegerField(label=_("Days given (warning, at most 180)"), min_value=1, max_value=180, required=False)
+    summary = forms.CharField(
+        label=_("Reasons"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_("They go in the communication sent to the entity's PEC."),
+    )

@@ -132,3 +132,120 @@ def summary(*, today: date) -> Summary:
         due_soon=counts["soon"],
         missed=FilingEvent.objects.filter(code=EventCode.TERM_MISSED).count(),
     )
+
+
+def accounts_year_overdue(today: date) -> int:
+    """The latest financial year whose accounts are already late (due 30 June of the next year)."""
+    year = today.year - 1
+    return year if today > deadlines.annual_accounts_due(year) else year - 1
+
+
+def missing_accounts(*, year: int, cursor: str | None = None, size: int = 50) -> KeysetPage[Any]:
+    """Registered entities without the accounts of `year` and without a pending warning: candidates for a diffida."""
+    from django.db.models import Exists, OuterRef
+
+    from pariter.registry.models import Entity, EntityStatus
+
+    filed = Filing.objects.filter(
+        organisation=OuterRef("organisation"), kind=Kind.ANNUAL_ACCOUNTS, financial_year=year
+    ).exclude(state__in=[State.DRAFT, State.WITHDRAWN, State.REFUSED])
+    warned = Filing.objects.filter(organisation=OuterRef("organisation"), kind=Kind.WARNING, is_open=True)
+    qs = (
+        Entity.objects.filter(status=EntityStatus.REGISTERED, registered_on__lte=date(year, 12, 31))
+        .exclude(Exists(filed))
+        .exclude(Exists(warned))
+        .select_related("municipality")
+    )
+    return keyset_page(qs, order=["sort_name", "id"], cursor=cursor, size=size, scope=f"missing-accounts-{year}")
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    months: list[date]
+    flows: list[dict[str, Any]]  # per kind: label, in (per month), out (per month), pending
+    decision_days: list[tuple[Any, float, int]]  # kind label, average days, decisions
+    missed: int
+    overdue_now: int
+    by_section: list[tuple[str, str, int]]
+    by_municipality: list[tuple[str, int]]
+
+
+def _month_starts(today: date, months: int) -> list[date]:
+    first = today.replace(day=1)
+    return [deadlines.add_months(first, -n) for n in range(months - 1, -1, -1)]
+
+
+def dashboard(*, today: date, months: int = 12) -> Dashboard:
+    """The office's figures over the last `months` months: a handful of grouped queries, whatever the volume."""
+    from django.db.models.functions import TruncMonth
+
+    from pariter.filings.models import EventCode
+    from pariter.registry.models import Entity, EntitySection, EntityStatus
+
+    starts = _month_starts(today, months)
+    since = starts[0]
+    index = {m: i for i, m in enumerate(starts)}
+
+    def per_month(field: str) -> dict[str, list[int]]:
+        rows = (
+            Filing.objects.filter(**{f"{field}__gte": since})
+            .annotate(month=TruncMonth(field))
+            .values_list("kind", "month")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        out: dict[str, list[int]] = {}
+        for kind, month, n in rows:
+            month = month.date() if hasattr(month, "date") and callable(month.date) else month
+            if month in index:
+                out.setdefault(kind, [0] * months)[index[month]] += n
+        return out
+
+    arrivals, decisions = per_month("submitted_on"), per_month("decided_on")
+    pending = dict(Filing.objects.filter(is_open=True).values_list("kind").annotate(n=Count("id")).order_by())
+    flows = [
+        {
+            "label": kind.label,
+            "in": arrivals.get(kind, [0] * months),
+            "out": decisions.get(kind, [0] * months),
+            "pending": pending.get(kind, 0),
+        }
+        for kind in Kind
+        if kind in arrivals or kind in decisions or kind in pending
+    ]
+    durations: dict[str, list[int]] = {}
+    for kind, submitted, decided in Filing.objects.filter(
+        decided_on__gte=since, submitted_on__isnull=False
+    ).values_list("kind", "submitted_on", "decided_on"):
+        if decided and submitted:
+            durations.setdefault(kind, []).append((decided - submitted).days)
+    decision_days = [(Kind(k).label, round(sum(v) / len(v), 1), len(v)) for k in Kind if (v := durations.get(k))]
+    by_section = list(
+        EntitySection.objects.filter(
+            valid_to__isnull=True,
+            entity__status__in=[
+                EntityStatus.REGISTERED,
+                EntityStatus.MIGRATING,
+                EntityStatus.WARNED,
+                EntityStatus.CANCELLING,
+            ],
+        )
+        .values_list("section__letter", "section__name")
+        .annotate(n=Count("id"))
+        .order_by("section__letter")
+    )
+    by_municipality = list(
+        Entity.objects.exclude(status=EntityStatus.CANCELLED)
+        .values_list("municipality__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "municipality__name")[:20]
+    )
+    return Dashboard(
+        months=starts,
+        flows=flows,
+        decision_days=decision_days,
+        missed=FilingEvent.objects.filter(code=EventCode.TERM_MISSED, at__date__gte=since).count(),
+        overdue_now=Filing.objects.filter(is_open=True, due_on__lt=today).count(),
+        by_section=by_section,
+        by_municipality=by_municipality,
+    )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pariter.core.access import require_login
 from pariter.core.models import Municipality, Organisation
 from pariter.core.pagination import InvalidCursor, query_without_cursor
-from pariter.filings import access, selectors, services
+from pariter.filings import access, deadlines, exports, selectors, services
 from pariter.filings.forms import (
     ActForm,
     BulkAssignForm,
@@ -24,10 +24,12 @@ from pariter.filings.forms import (
     NoteForm,
     QueueFilterForm,
     ReplyForm,
+    StartProcedureForm,
     UploadForm,
 )
 from pariter.filings.kinds import ENTITY_KINDS, Kind, State
 from pariter.filings.models import Filing
+from pariter.registry.models import Entity
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
@@ -356,3 +358,119 @@ def portal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The filing was withdrawn."))
     return redirect("filings:portal_filing", pk=pk)
+
+
+# --- Procedures the office starts, and the office's figures --------------------------------------------------
+
+# Office practice, within the law's 180 days (CTS art. 48 c.4): a one-click warning gives 90.
+ONE_CLICK_WARNING_DAYS = 90
+
+
+@access.require_officer
+def start_procedure(request: HttpRequest) -> HttpResponse:
+    form = StartProcedureForm(request.POST or None, initial={"repertory_number": request.GET.get("repertorio")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        entity = Entity.objects.select_related("organisation").filter(repertory_number=data["repertory_number"]).first()
+        if entity is None:
+            form.add_error("repertory_number", _("No entity in the register has this repertorio number."))
+        else:
+            try:
+                filing = services.filing_open_by_office(
+                    entity=entity,
+                    kind=data["kind"],
+                    actor=request.user,  # type: ignore[arg-type]
+                    summary=data["summary"],
+                    cause=data["cause"],
+                    days=data["days"],
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, _("Procedure started: the communication is on its way to the entity's PEC."))
+                return redirect("filings:detail", pk=filing.pk)
+    return render(request, "filings/start.html", {"form": form}, status=400 if request.method == "POST" else 200)
+
+
+@access.require_officer
+@require_GET
+def missing_accounts(request: HttpRequest) -> HttpResponse:
+    year = selectors.accounts_year_overdue(timezone.localdate())
+    try:
+        page = selectors.missing_accounts(year=year, cursor=request.GET.get("cursor") or None)
+    except InvalidCursor:
+        raise Http404 from None
+    return render(
+        request,
+        "filings/missing_accounts.html",
+        {"page": page, "year": year, "days": ONE_CLICK_WARNING_DAYS, "filter_query": query_without_cursor(request.GET)},
+    )
+
+
+@access.require_officer
+@require_POST
+def warn(request: HttpRequest, entity_pk: int) -> HttpResponse:
+    entity = Entity.objects.select_related("organisation").filter(pk=entity_pk).first()
+    if entity is None:
+        raise Http404
+    year = selectors.accounts_year_overdue(timezone.localdate())
+    try:
+        services.filing_open_by_office(
+            entity=entity,
+            kind=Kind.WARNING,
+            actor=request.user,  # type: ignore[arg-type]
+            summary=_(
+                "The accounts for %(year)s were due by %(due)s and have not been deposited (D.Lgs. 117/2017 art. "
+                "48 c.3). Deposit them within the term given, or the entity will be cancelled from the register "
+                "(art. 48 c.4)."
+            )
+            % {"year": year, "due": deadlines.annual_accounts_due(year).strftime("%d/%m/%Y")},
+            days=ONE_CLICK_WARNING_DAYS,
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Warning sent to %(name)s.") % {"name": entity.name})
+    return redirect("filings:missing_accounts")
+
+
+@access.require_officer
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    data = selectors.dashboard(today=timezone.localdate())
+    peak = max([1, *[max(f["in"] + f["out"]) for f in data.flows]])
+    totals_in = [sum(col) for col in zip(*[f["in"] for f in data.flows], strict=True)] if data.flows else []
+    totals_out = [sum(col) for col in zip(*[f["out"] for f in data.flows], strict=True)] if data.flows else []
+    peak_total = max([1, *totals_in, *totals_out])
+    chart = [
+        {"month": m, "in": i, "out": o, "in_pct": round(100 * i / peak_total), "out_pct": round(100 * o / peak_total)}
+        for m, i, o in zip(
+            data.months, totals_in or [0] * len(data.months), totals_out or [0] * len(data.months), strict=True
+        )
+    ]
+    section_peak = max([1, *[n for _l, _n, n in data.by_section]])
+    return render(
+        request,
+        "filings/dashboard.html",
+        {
+            "data": data,
+            "chart": chart,
+            "chart_height": 12 * len(chart),
+            "peak": peak,
+            "sections": [(letter, name, n, round(100 * n / section_peak)) for letter, name, n in data.by_section],
+        },
+    )
+
+
+@access.require_officer
+@require_GET
+def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    content = exports.dashboard_xlsx(selectors.dashboard(today=today))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="runts-pratiche-{today.isoformat()}.xlsx"'
+    return response
