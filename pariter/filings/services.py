@@ -267,8 +267,14 @@ def submission_problems(filing: Filing) -> list[str]:
         and not filing.representative_name
     ):
         problems.append(_("The register has no legal representative for this entity: give one."))
-    if filing.kind == Kind.MIGRATION and filing.section_id is None:
-        problems.append(_("Choose the section to migrate to."))
+    if filing.kind == Kind.MIGRATION:
+        if filing.section_id is None:
+            problems.append(_("Choose the section to migrate to."))
+        elif (
+            filing.entity is not None
+            and filing.entity.section_periods.filter(section_id=filing.section_id, valid_to__isnull=True).exists()
+        ):
+            problems.append(_("The entity is already in this section: choose another one."))
     if filing.kind == Kind.DEED_UPDATE and filing.changed_on is None:
         problems.append(_("Give the date of the change."))
     if filing.kind == Kind.ANNUAL_ACCOUNTS:

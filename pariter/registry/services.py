@@ -237,13 +237,14 @@ def entity_migrate(
     entity = Entity.objects.select_for_update().get(pk=entity.pk)
     held = current_section_periods(entity, on=effective_on)
     if any(p.section_id == to_section.pk for p in held):
-        raise ValidationError({"section": _("The entity is already in this section.")})
+        raise ValidationError({"section": _("The same section was given twice.")})
     leaving = [p for p in held if from_section is None or p.section_id == from_section.pk]
     if from_section is None:
         # A rete associativa keeps its combinable section; the other one is the one left (CTS art. 46 c.2).
         leaving = [p for p in leaving if not p.section.combinable] or leaving
     if len(leaving) != 1:
-        raise ValidationError({"section": _("Say which section the entity leaves.")})
+        # Only a rete associativa holds two sections and keeps the combinable one: anything else is a caller bug.
+        raise ValueError(f"cannot tell which section entity {entity.pk} leaves")
     remaining = [p.section for p in held if p.pk != leaving[0].pk]
     check_sections([*remaining, to_section])
     with audit.reason(reason):
@@ -259,9 +260,10 @@ def entity_cancel(*, entity: Entity, cause: str, effective_on: date, reason: str
     """Cancel an entry (CTS art. 50; DM 106/2020 art. 23): its sections end, the history keeps it."""
     entity = Entity.objects.select_for_update().get(pk=entity.pk)
     if entity.status == EntityStatus.CANCELLED:
-        raise ValidationError(_("The entity is already cancelled."))
+        day = entity.cancelled_on.strftime("%d/%m/%Y") if entity.cancelled_on else ""
+        raise ValidationError(_("Cancelled from the register on %(day)s.") % {"day": day})
     if cause not in CancellationCause.values:
-        raise ValidationError({"cause": _("Choose one of the causes of DM 106/2020 art. 23.")})
+        raise ValueError(f"unknown cancellation cause {cause!r} (DM 106/2020 art. 23)")
     with audit.reason(reason):
         for period in current_section_periods(entity, on=effective_on):
             period.valid_to = effective_on

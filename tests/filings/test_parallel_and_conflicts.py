@@ -86,6 +86,13 @@ def test_every_problem_is_reported_at_once(applicant, eve, sections):
     assert len(problems) == 5  # two documents, PEC, legal representative, section
 
 
+def test_a_migration_to_the_section_already_held_is_caught_before_submission(airc_entity, eve, sections):
+    filing = services.filing_create(
+        organisation=airc_entity.organisation, kind=Kind.MIGRATION, actor=eve, section=sections["g"]
+    )
+    assert any("already in this section" in p for p in services.submission_problems(filing))
+
+
 def test_a_migration_moves_the_entity_in_one_step_with_no_gap(airc_entity, eve, oscar, sections):
     filing = migration(airc_entity, eve, sections)
     services.filing_act(filing=filing, action=Action.TAKE_CHARGE, actor=oscar, version=filing.version)
@@ -101,9 +108,13 @@ def test_a_migration_moves_the_entity_in_one_step_with_no_gap(airc_entity, eve, 
 
 
 def test_a_failed_registry_write_leaves_the_filing_as_it_was(airc_entity, eve, oscar, sections):
-    filing = migration(airc_entity, eve, sections, letter="g")  # the section it is already in
+    from pariter.registry import services as registry_services
+
+    filing = migration(airc_entity, eve, sections, letter="b")
     services.filing_act(filing=filing, action=Action.TAKE_CHARGE, actor=oscar, version=filing.version)
     filing.refresh_from_db()
+    # Meanwhile the entity got into section b some other way: the register refuses a second entry.
+    registry_services.entity_migrate(entity=airc_entity, to_section=sections["b"], effective_on=date(2026, 3, 5))
     with pytest.raises(ValidationError):
         services.filing_act(filing=filing, action=Action.ACCEPT, actor=oscar, version=filing.version)
     filing.refresh_from_db()
