@@ -97,5 +97,5 @@ def test_the_portal_pages(page, live_server, eve, filings):
     page.goto(reverse("filings:portal_filing", args=[filings["accounts"].pk]))
     page.get_by_role("button", name="Controlla e invia").click()
     page.wait_for_load_state()
-    assert page.locator(".alert-danger li").count() == 3
+    assert page.locator(".alert-danger li").count() == 4  # two documents, the figures, the legal representative
     assert_accessible(page, "portal: submission with problems")
