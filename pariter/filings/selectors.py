@@ -249,3 +249,35 @@ def dashboard(*, today: date, months: int = 12) -> Dashboard:
         by_section=by_section,
         by_municipality=by_municipality,
     )
+
+
+def reviews_due(*, today: date, limit: int = 20) -> list[Any]:
+    """Registered entities whose three-yearly review is due (DM 106/2020 art. 21), the longest waiting first.
+
+    Due means three years since registration with no review opened since then. Sections d) and f) are never
+    reviewed; an entity also held in another section is reviewed for that one.
+    """
+    from django.db.models import Exists, OuterRef
+
+    from pariter.registry.models import Entity, EntitySection, EntityStatus
+
+    reviewed = Filing.objects.filter(
+        organisation=OuterRef("organisation"), kind=Kind.REVIEW, submitted_on__gt=OuterRef("cutoff")
+    ).exclude(state=State.WITHDRAWN)
+    open_review = Filing.objects.filter(organisation=OuterRef("organisation"), kind=Kind.REVIEW, is_open=True)
+    in_reviewed_section = EntitySection.objects.filter(entity=OuterRef("pk"), valid_to__isnull=True).exclude(
+        section__letter__in=["d", "f"]
+    )
+    cutoff = deadlines.add_years(today, -3)
+    from django.db.models import Value
+    from django.db.models.fields import DateField
+
+    return list(
+        Entity.objects.filter(status=EntityStatus.REGISTERED, registered_on__lte=cutoff)
+        .annotate(cutoff=Value(cutoff, output_field=DateField()))
+        .filter(Exists(in_reviewed_section))
+        .exclude(Exists(reviewed))
+        .exclude(Exists(open_review))
+        .select_related("organisation")
+        .order_by("registered_on", "id")[:limit]
+    )

@@ -360,7 +360,7 @@ def filing_open_by_office(
     *,
     entity: Entity,
     kind: str,
-    actor: User,
+    actor: User | None,
     summary: str,
     cause: str = "",
     days: int | None = None,

@@ -189,3 +189,31 @@ def deadlines_digest(*, today: str | None = None) -> int:
         )
     EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
     return len(recipients)
+
+
+@task()
+def open_due_reviews(*, today: str | None = None, limit: int = 20) -> int:
+    """Start the three-yearly reviews that have fallen due (DM 106/2020 art. 21), a few a day, oldest first.
+
+    A review already opened in the last three years, or still open, is never opened again, so a second run the
+    same day does nothing.
+    """
+    from django.core.exceptions import ValidationError
+
+    from pariter.filings import selectors, services
+    from pariter.filings.kinds import Kind
+
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    opened = 0
+    for entity in selectors.reviews_due(today=day, limit=limit):
+        with translation.override(settings.LANGUAGE_CODE):
+            summary = _(
+                "Three-yearly review of the requirements for registration (DM 106/2020 art. 21): the office "
+                "checks that the entity still meets them. You may be asked for documents."
+            )
+        try:
+            services.filing_open_by_office(entity=entity, kind=Kind.REVIEW, actor=None, summary=summary, today=day)
+        except ValidationError:
+            continue
+        opened += 1
+    return opened

@@ -81,3 +81,15 @@ def test_the_digest_lists_deadlines_at_risk_once_a_day(applicant, eve, oscar, se
     assert tasks.deadlines_digest.call(today="2026-04-27") == 1
     assert tasks.deadlines_digest.call(today="2026-04-27") == 0
     assert mail.outbox[0].to == [oscar.email] and filing.reference in mail.outbox[0].body
+
+
+def test_reviews_fall_due_three_years_after_registration_and_open_once(airc_entity, milano, sections):
+    from tests.registry.factories import register
+
+    social_enterprise = register("Cooperativa Sociale Demo", milano, sections="d", registered_on=date(2020, 1, 1))
+    assert tasks.open_due_reviews.call(today="2026-02-28") == 0  # registered 1 March 2023
+    assert tasks.open_due_reviews.call(today="2026-03-01") == 1
+    assert tasks.open_due_reviews.call(today="2026-03-02") == 0
+    review = airc_entity.filings.get(kind=Kind.REVIEW)
+    assert review.state == State.IN_REVIEW and review.documents.get().rendered_at
+    assert not social_enterprise.filings.exists()
