@@ -173,6 +173,12 @@ class Filing(models.Model):
     def is_due_soon(self, today: date, days: int = 7) -> bool:
         return self.is_open and self.due_on is not None and today <= self.due_on <= deadlines.add_days(today, days)
 
+    def days_late(self) -> int:
+        """Days past its legal term a deposit of changes was submitted (CTS art. 48 c.3, T13); 0 if on time."""
+        if self.kind != Kind.DEED_UPDATE or self.changed_on is None or self.submitted_on is None:
+            return 0
+        return max((self.submitted_on - deadlines.change_deposit_due(self.changed_on)).days, 0)
+
     @property
     def representative_tax_code(self) -> str:
         return crypto.decrypt(self.representative_tax_code_token) if self.representative_tax_code_token else ""

@@ -70,3 +70,17 @@ def test_outsiders_are_refused(as_charlie, as_eve, filing):
     assert as_charlie.get(reverse("filings:detail", args=[filing.pk])).status_code == 403
     assert as_eve.get(reverse("filings:detail", args=[filing.pk])).status_code == 403
     assert as_charlie.post(reverse("filings:act", args=[filing.pk]), {"action": "take_charge"}).status_code == 403
+
+
+def test_a_late_deposit_of_changes_is_flagged(as_oscar, airc_entity, eve):
+    from pariter.filings import services
+    from tests.filings.conftest import upload
+
+    filing = services.filing_create(
+        organisation=airc_entity.organisation, kind="deed_update", actor=eve, changed_on=date(2026, 1, 10)
+    )
+    services.document_add(filing=filing, kind="changed_deed", upload=upload(), actor=eve)
+    filing = services.filing_submit(filing=filing, actor=eve, today=date(2026, 2, 12))
+    assert filing.days_late() == 3  # due 9 February
+    response = as_oscar.get(reverse("filings:detail", args=[filing.pk]))
+    assert "3" in response.text and "48 c.3" in response.text
