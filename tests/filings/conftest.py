@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -121,3 +122,12 @@ def as_eve(eve):  # type: ignore[no-untyped-def]
     from tests.conftest import signed_in
 
     return signed_in(eve)
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """Services speak the active language; the tests read their messages in English (pages set their own)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -44,7 +44,7 @@ def test_it_lists_open_filings_most_urgent_first_with_flags(as_oscar, open_filin
     rows = response.context["rows"]
     assert [f.pk for f, _o, _s in rows] == [open_filings[i].pk for i in (1, 2, 0, 3)]
     assert [(o, s) for _f, o, s in rows] == [(True, False), (False, True), (False, False), (False, False)]
-    assert "in ritardo" in response.text or "overdue" in response.text
+    assert "scaduta" in response.text or "overdue" in response.text
 
 
 def test_it_filters_by_type_section_and_assignee(as_oscar, oscar, open_filings, sections):
