@@ -79,6 +79,7 @@ MATRIX: dict[str, tuple[Any, dict]] = {
     "filings:portal_filing": (lambda w: {"pk": w["filing"].pk}, REPRESENTATIVES),
     "filings:portal_upload": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
     "filings:portal_figures": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
+    "filings:portal_edit": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
     "filings:portal_submit": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
     "filings:portal_reply": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
     "filings:portal_withdraw": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),

@@ -18,6 +18,7 @@ class NewFilingForm(forms.Form):
         label=_("Section"),
         queryset=Section.objects.all(),
         required=False,
+        empty_label="—",
         help_text=_("For a registration, the section applied for; for a migration, the new section."),
     )
     pec = forms.EmailField(label=_("PEC"), required=False, help_text=_("Leave empty to use the one in the register."))
@@ -44,6 +45,16 @@ class NewFilingForm(forms.Form):
         data = {k: v for k, v in self.cleaned_data.items() if k not in ("token", "kind") and v not in (None, "")}
         data.setdefault("held_fundraising", False)
         return data
+
+
+class DraftForm(NewFilingForm):
+    """The data of a draft, changed until it is submitted."""
+
+    token = None  # type: ignore[assignment]
+    kind = None  # type: ignore[assignment]
+
+    def service_fields(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("token", "kind")}
 
 
 class UploadForm(forms.Form):
@@ -96,7 +107,9 @@ class QueueFilterForm(forms.Form):
         ],
         required=False,
     )
-    section = forms.ModelChoiceField(label=_("Section"), queryset=Section.objects.all(), required=False)
+    section = forms.ModelChoiceField(
+        label=_("Section"), queryset=Section.objects.all(), required=False, empty_label=_("All")
+    )
     municipality = forms.CharField(label=_("Municipality"), max_length=200, required=False)
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
 

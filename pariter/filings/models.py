@@ -227,6 +227,8 @@ class FilingEvent(models.Model):
     rule = models.CharField(_("legal basis"), max_length=4, blank=True)
     due_before = models.DateField(null=True, blank=True)
     due_after = models.DateField(null=True, blank=True)
+    # The entity's term after the event (to integrate, to observe, to comply), when it is the entity's turn.
+    reply_by = models.DateField(null=True, blank=True)
     document = models.ForeignKey("FilingDocument", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
@@ -282,6 +284,21 @@ class FilingDocument(models.Model):
     @property
     def is_office_act(self) -> bool:
         return self.kind == DocKind.OFFICE_ACT
+
+    @property
+    def act_label(self) -> str:
+        return str(ACT_LABELS.get(self.action, "")) if self.is_office_act else ""
+
+
+ACT_LABELS = {
+    Action.REQUEST_INTEGRATION: _("Request for integration"),
+    Action.NOTIFY_REFUSAL: _("Notice of intended refusal"),
+    Action.ACCEPT: _("Decision"),
+    Action.REFUSE: _("Decision of refusal"),
+    "opened": _("Communication of the start of the procedure"),
+    "accepted_silence": _("Acknowledgement of acceptance by silence"),
+    "refused_silence": _("Acknowledgement of denial by silence"),
+}
 
 
 class FilingNote(models.Model):

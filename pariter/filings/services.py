@@ -84,10 +84,15 @@ def _event(
         note=note,
         rule=rule,
         due_before=due_before,
-        due_after=filing.deadline(),
+        due_after=filing.due_on,
+        reply_by=filing.reply_by,
         document=document,
     )
-    audit.record(f"filings.filing.{code}", obj=filing, changes={"state": filing.state, "due": filing.deadline()})
+    audit.record(
+        f"filings.filing.{code}",
+        obj=filing,
+        changes={"state": filing.state, "due": filing.due_on, "reply_by": filing.reply_by},
+    )
     return event
 
 
@@ -165,6 +170,50 @@ def filing_create(
     return filing
 
 
+DRAFT_FIELDS = frozenset(
+    {
+        "section",
+        "pec",
+        "representative_name",
+        "representative_tax_code",
+        "financial_year",
+        "accounts_model",
+        "income",
+        "held_fundraising",
+        "changed_on",
+        "summary",
+    }
+)
+
+
+@transaction.atomic
+def filing_update_draft(*, filing: Filing, **fields: Any) -> Filing:
+    """Change the data of a draft; once submitted, only the office's procedure changes it."""
+    unknown = set(fields) - DRAFT_FIELDS
+    if unknown:
+        raise TypeError(f"Not editable in a draft: {sorted(unknown)}")
+    filing = _lock(filing)
+    if filing.state != State.DRAFT:
+        raise ValidationError(_("The filing is already submitted: its data can no longer be changed."))
+    tax_code = normalise_tax_code(fields.pop("representative_tax_code", "") or "")
+    if tax_code:
+        try:
+            validate_tax_code(tax_code)
+        except ValidationError as error:
+            raise ValidationError({"representative_tax_code": error.messages}) from None
+    filing.representative_tax_code = tax_code
+    for name, value in fields.items():
+        # An emptied text field is "", an emptied date, number or section is None.
+        setattr(
+            filing,
+            name,
+            "" if value is None and name in ("pec", "representative_name", "accounts_model", "summary") else value,
+        )
+    filing.full_clean(exclude=["organisation", "entity", "section"])
+    _save(filing, *fields, "representative_tax_code_token")
+    return filing
+
+
 def _read_upload(upload: UploadedFile) -> bytes:
     if upload.size is not None and upload.size > max_upload_bytes():
         # Refused before it is read: the size alone decides.
@@ -207,9 +256,7 @@ def document_add(
     document.file.save(f"{uuid.uuid4().hex}.pdf", upload, save=False)
     document.save()
     if filing.state != State.DRAFT:
-        _event(
-            filing, EventCode.DOCUMENT_ADDED, actor=actor, note=name, due_before=filing.deadline(), document=document
-        )
+        _event(filing, EventCode.DOCUMENT_ADDED, actor=actor, note=name, due_before=filing.due_on, document=document)
     return document, report.warnings
 
 
@@ -432,7 +479,7 @@ def filings_assign(*, filings: list[Filing], assignee: User | None, actor: User)
             EventCode.ASSIGNED,
             actor=actor,
             note=assignee.full_name if assignee else "",
-            due_before=filing.deadline(),
+            due_before=filing.due_on,
         )
         count += 1
     return count
@@ -469,7 +516,7 @@ def filing_act(
         )
     day = _today(today)
     note = note.strip()
-    before = filing.deadline()
+    before = filing.due_on
     if action == Action.TAKE_CHARGE:
         filing.state = State.IN_REVIEW
         if filing.assignee_id is None:
@@ -636,7 +683,7 @@ def filing_answer_integration(*, filing: Filing, actor: User, text: str, today: 
 
 
 def _restart(filing: Filing, *, actor: User | None, received_on: date | None, code: str, note: str = "") -> None:
-    before = filing.deadline()
+    before = filing.due_on
     clock = filing.clock()
     assert filing.reply_from is not None and filing.reply_by is not None
     if clock is not None:
@@ -658,7 +705,7 @@ def filing_send_observations(*, filing: Filing, actor: User, text: str, today: d
     if not text:
         raise ValidationError({"text": _("Write your observations.")})
     day = _today(today)
-    before = filing.deadline()
+    before = filing.due_on
     if filing.state == State.REFUSAL_NOTICE:
         clock = filing.clock()
         assert clock is not None
@@ -680,7 +727,7 @@ def filing_withdraw(*, filing: Filing, actor: User) -> Filing:
     filing = _lock(filing)
     if filing.spec.started_by_office or filing.is_final:
         raise ValidationError(_("This filing cannot be withdrawn."))
-    before = filing.deadline()
+    before = filing.due_on
     filing.state = State.WITHDRAWN
     filing.set_clock(None)
     filing.reply_by = None
@@ -697,7 +744,7 @@ def filing_expire(*, filing: Filing, today: date | None = None) -> str:
     """Apply what the law makes of a term that has run out; '' when nothing is due. Safe to run twice."""
     filing = _lock(filing)
     day = _today(today)
-    before = filing.deadline()
+    before = filing.due_on
     if filing.state == State.INTEGRATION_REQUESTED and filing.reply_by and filing.reply_by < day:
         _restart(filing, actor=None, received_on=None, code=EventCode.INTEGRATION_EXPIRED)
         return EventCode.INTEGRATION_EXPIRED

@@ -20,6 +20,7 @@ from pariter.filings.forms import (
     ActForm,
     BulkAssignForm,
     CashStatementForm,
+    DraftForm,
     NewFilingForm,
     NoteForm,
     QueueFilterForm,
@@ -245,6 +246,20 @@ def _portal_context(request: HttpRequest, filing: Filing, **extra: Any) -> dict[
             else None
         ),
         "reply_form": ReplyForm(),
+        "draft_form": DraftForm(
+            initial={
+                "section": filing.section_id,
+                "pec": filing.pec,
+                "representative_name": filing.representative_name,
+                "representative_tax_code": filing.representative_tax_code,
+                "financial_year": filing.financial_year,
+                "accounts_model": filing.accounts_model,
+                "income": filing.income,
+                "held_fundraising": filing.held_fundraising,
+                "changed_on": filing.changed_on,
+                "summary": filing.summary,
+            }
+        ),
         "problems": services.submission_problems(filing) if filing.state == State.DRAFT else [],
         "editable": filing.state in services.ENTITY_EDITABLE_STATES,
         "needs_cash": filing.kind == Kind.ANNUAL_ACCOUNTS and filing.accounts_model == "D",
@@ -281,6 +296,27 @@ def portal_upload(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("filings:portal_filing", pk=pk)
         form = UploadForm()
     return render(request, "filings/portal_filing.html", _portal_context(request, filing, upload_form=form), status=400)
+
+
+@access.require_representative
+@require_POST
+def portal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = access.get_filing_for_representative(request, pk)
+    form = DraftForm(request.POST)
+    if form.is_valid():
+        try:
+            services.filing_update_draft(filing=filing, **form.service_fields())
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("filings:portal_filing", pk=pk)
+    filing.refresh_from_db()
+    return render(request, "filings/portal_filing.html", _portal_context(request, filing, draft_form=form), status=400)
 
 
 @access.require_representative
@@ -442,16 +478,27 @@ def warn(request: HttpRequest, entity_pk: int) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     data = selectors.dashboard(today=timezone.localdate())
-    peak = max([1, *[max(f["in"] + f["out"]) for f in data.flows]])
-    totals_in = [sum(col) for col in zip(*[f["in"] for f in data.flows], strict=True)] if data.flows else []
-    totals_out = [sum(col) for col in zip(*[f["out"] for f in data.flows], strict=True)] if data.flows else []
-    peak_total = max([1, *totals_in, *totals_out])
-    chart = [
-        {"month": m, "in": i, "out": o, "in_pct": round(100 * i / peak_total), "out_pct": round(100 * o / peak_total)}
-        for m, i, o in zip(
-            data.months, totals_in or [0] * len(data.months), totals_out or [0] * len(data.months), strict=True
+    empty = [0] * len(data.months)
+    totals_in = [sum(col) for col in zip(*[f["in"] for f in data.flows], strict=True)] if data.flows else empty
+    totals_out = [sum(col) for col in zip(*[f["out"] for f in data.flows], strict=True)] if data.flows else empty
+    peak = max([1, *totals_in, *totals_out])
+    # An SVG 640 units wide: the month at the left, two bars (in, decided) of at most 480 units, the figures after.
+    chart = []
+    for n, (month, arrived, decided) in enumerate(zip(data.months, totals_in, totals_out, strict=True)):
+        top, width_in, width_out = 24 * n, round(480 * arrived / peak), round(480 * decided / peak)
+        chart.append(
+            {
+                "month": month,
+                "in": arrived,
+                "out": decided,
+                "text_y": top + 15,
+                "in_y": top + 3,
+                "out_y": top + 12,
+                "in_width": width_in,
+                "out_width": width_out,
+                "label_x": 76 + max(width_in, width_out),
+            }
         )
-    ]
     section_peak = max([1, *[n for _l, _n, n in data.by_section]])
     return render(
         request,
@@ -459,8 +506,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "data": data,
             "chart": chart,
-            "chart_height": 12 * len(chart),
-            "peak": peak,
+            "chart_height": 24 * len(chart),
             "sections": [(letter, name, n, round(100 * n / section_peak)) for letter, name, n in data.by_section],
         },
     )

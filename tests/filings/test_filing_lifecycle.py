@@ -76,7 +76,10 @@ def test_the_full_path_with_integration_notice_and_registration(applicant, eve, 
         ("accepted", ""),
     ]
     changes = [(e.due_before, e.due_after) for e in filing.events.all() if e.deadline_changed]
-    assert (date(2026, 4, 20), date(2026, 6, 4)) in changes
+    # The request stops the office's term while the entity has until 20 April; the answer starts a new one (T3).
+    assert (date(2026, 5, 2), None) in changes and (None, date(2026, 6, 4)) in changes
+    requested = filing.events.get(code="integration_requested")
+    assert requested.reply_by == date(2026, 4, 20)
     # Three acts, each numbered, rendered as PDF and sent by PEC.
     acts = list(filing.documents.filter(kind=DocKind.OFFICE_ACT))
     assert [a.action for a in acts] == ["request_integration", "notify_refusal", "accept"]

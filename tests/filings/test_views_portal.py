@@ -121,3 +121,18 @@ def test_another_entitys_filing_is_not_found(as_eve, applicant, oscar, sections)
 def test_citizens_and_officers_have_no_portal(as_charlie, as_oscar):
     assert as_charlie.get(reverse("filings:portal")).status_code == 403
     assert as_oscar.get(reverse("filings:portal")).status_code == 403
+
+
+def test_the_data_of_a_draft_can_be_completed_and_bad_input_is_refused(as_eve, eve, airc_entity):
+    filing = services.filing_create(organisation=airc_entity.organisation, kind=Kind.DEED_UPDATE, actor=eve)
+    url = reverse("filings:portal_edit", args=[filing.pk])
+    response = as_eve.post(url, {"representative_name": "Eve", "representative_tax_code": "NOTACODE"})
+    assert response.status_code == 400
+    filing.refresh_from_db()
+    assert filing.representative_name == ""
+    response = as_eve.post(
+        url, {"representative_name": "Eve Rappresentante", "changed_on": "2026-01-10", "pec": "airc@pec.it"}
+    )
+    assert response.status_code == 302
+    filing.refresh_from_db()
+    assert (filing.representative_name, filing.changed_on.isoformat()) == ("Eve Rappresentante", "2026-01-10")
