@@ -57,6 +57,7 @@ SITE_ROOT = os.getenv("SITE_ROOT", "http://127.0.0.1:8000")
 INSTALLED_APPS = [
     "pariter.core",
     "pariter.registry",
+    "pariter.filings",
     "pariter.training",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pariter.core.context_processors.shell",
+                "pariter.filings.context_processors.filings_nav",
                 "pariter.training.context_processors.navigation",
             ],
         },

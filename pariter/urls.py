@@ -14,6 +14,7 @@ urlpatterns = [
     path("registro/", include("pariter.registry.urls")),
     path("formazione/", include("pariter.training.urls")),
     path("dati-aperti/", include("pariter.registry.urls_opendata")),
+    path("", include("pariter.filings.urls")),
     path("api/v1/", api.urls),
     path("account/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

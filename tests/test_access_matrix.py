@@ -30,6 +30,9 @@ TRAINING = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
 CHECK_IN = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK)
 POST_ONLY_TRAINING = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED)
 POST_ONLY_SIGNED_IN = row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
+REPRESENTATIVES = row(LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+POST_ONLY_REPRESENTATIVES = row(LOGIN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+POST_ONLY_OFFICERS = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED)
 POST_ONLY_ADMINS = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED)
 
 # URL name → (kwargs builder, expected per persona), for GET requests.
@@ -101,6 +104,29 @@ MATRIX: dict[str, tuple[Any, dict]] = {
     "training:batch_download": (lambda w: {"pk": w["batch"].pk}, row(LOGIN, *[FORBIDDEN] * 5, NOT_FOUND)),
     "training:check_in": (lambda w: {"pk": w["session"].pk}, CHECK_IN),
     "training:attendance_set": (lambda w: {"pk": w["session"].pk}, POST_ONLY_TRAINING),
+    "filings:queue": (None, OFFICERS),
+    "filings:bulk_assign": (None, POST_ONLY_OFFICERS),
+    "filings:detail": (lambda w: {"pk": w["filing"].pk}, OFFICERS),
+    "filings:start": (None, OFFICERS),
+    "filings:missing_accounts": (None, OFFICERS),
+    "filings:warn": (lambda w: {"entity_pk": w["entity"].pk}, POST_ONLY_OFFICERS),
+    "filings:dashboard": (None, OFFICERS),
+    "filings:dashboard_xlsx": (None, OFFICERS),
+    "filings:act": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_OFFICERS),
+    "filings:note": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_OFFICERS),
+    "filings:portal": (None, REPRESENTATIVES),
+    "filings:portal_filing": (lambda w: {"pk": w["filing"].pk}, REPRESENTATIVES),
+    "filings:portal_upload": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
+    "filings:portal_figures": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
+    "filings:portal_edit": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
+    "filings:portal_submit": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
+    "filings:portal_reply": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
+    "filings:portal_withdraw": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
+    # A filing's documents: its entity and the office; everyone else is told it does not exist.
+    "filings:document": (
+        lambda w: {"pk": w["filing"].pk, "document_pk": w["document"].pk},
+        row(LOGIN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK),
+    ),
     "set_language": (None, row(*[302] * 7)),
     "javascript-catalog": (None, PUBLIC),
     "admin:index": (None, row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
@@ -154,6 +180,12 @@ def world(office, inps, airc, alice, oscar, bianca, eve, charlie, settings, tmp_
 
     edition = make_edition()
     enrollment = enroll(edition, "Matrice Partecipante")
+    from pariter.filings import services as filing_services
+    from pariter.filings.kinds import DocKind, Kind
+    from tests.filings.conftest import upload
+
+    filing = filing_services.filing_create(organisation=airc, kind=Kind.REGISTRATION, actor=eve)
+    document, _warnings = filing_services.document_add(filing=filing, kind=DocKind.STATUTE, upload=upload(), actor=eve)
     return {
         "edition": edition,
         "enrollment": enrollment,
@@ -161,6 +193,8 @@ def world(office, inps, airc, alice, oscar, bianca, eve, charlie, settings, tmp_
         "session": edition.sessions.first(),
         "batch": CertificateBatch.objects.create(edition=edition),
         "entity": entity,
+        "filing": filing,
+        "document": document,
         "org": airc,
         "user": charlie,
         "membership": services.membership_add(

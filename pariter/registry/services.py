@@ -15,9 +15,11 @@ from pariter.core.models import Municipality, Organisation, OrganisationKind
 from pariter.core.validators import normalise_tax_code
 from pariter.registry.entries import changed_fields, entry_snapshot, prefetch_for_snapshot
 from pariter.registry.models import (
+    CancellationCause,
     DepositedDocument,
     Entity,
     EntitySection,
+    EntityStatus,
     EntityVersion,
     OfficeHolder,
     RegistrationRoute,
@@ -217,3 +219,56 @@ def document_deposit(
     document.full_clean()
     document.save()
     return document
+
+
+def current_section_periods(entity: Entity, *, on: date) -> list[EntitySection]:
+    return [p for p in entity.section_periods.select_related("section") if p.covers(on)]
+
+
+@transaction.atomic
+def entity_migrate(
+    *, entity: Entity, to_section: Section, effective_on: date, from_section: Section | None = None, reason: str = ""
+) -> Entity:
+    """Move an entity to another section: the old period ends the day the new one starts, in one step.
+
+    DM 106/2020 art. 22 c.4: the new registration and the cancellation from the old section are
+    simultaneous and without a gap, so on no day is the entity in neither or both.
+    """
+    entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    held = current_section_periods(entity, on=effective_on)
+    if any(p.section_id == to_section.pk for p in held):
+        raise ValidationError({"section": _("The same section was given twice.")})
+    leaving = [p for p in held if from_section is None or p.section_id == from_section.pk]
+    if from_section is None:
+        # A rete associativa keeps its combinable section; the other one is the one left (CTS art. 46 c.2).
+        leaving = [p for p in leaving if not p.section.combinable] or leaving
+    if len(leaving) != 1:
+        # Only a rete associativa holds two sections and keeps the combinable one: anything else is a caller bug.
+        raise ValueError(f"cannot tell which section entity {entity.pk} leaves")
+    remaining = [p.section for p in held if p.pk != leaving[0].pk]
+    check_sections([*remaining, to_section])
+    with audit.reason(reason):
+        leaving[0].valid_to = effective_on
+        leaving[0].save(update_fields=["valid_to"])
+        EntitySection.objects.create(entity=entity, section=to_section, valid_from=effective_on)
+        record_version(entity, effective_on=effective_on, reason=reason)
+    return entity
+
+
+@transaction.atomic
+def entity_cancel(*, entity: Entity, cause: str, effective_on: date, reason: str = "") -> Entity:
+    """Cancel an entry (CTS art. 50; DM 106/2020 art. 23): its sections end, the history keeps it."""
+    entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    if entity.status == EntityStatus.CANCELLED:
+        day = entity.cancelled_on.strftime("%d/%m/%Y") if entity.cancelled_on else ""
+        raise ValidationError(_("Cancelled from the register on %(day)s.") % {"day": day})
+    if cause not in CancellationCause.values:
+        raise ValueError(f"unknown cancellation cause {cause!r} (DM 106/2020 art. 23)")
+    with audit.reason(reason):
+        for period in current_section_periods(entity, on=effective_on):
+            period.valid_to = effective_on
+            period.save(update_fields=["valid_to"])
+        entity.status, entity.cancellation_cause, entity.cancelled_on = EntityStatus.CANCELLED, cause, effective_on
+        entity.save(update_fields=["status", "cancellation_cause", "cancelled_on", "updated_at"])
+        record_version(entity, effective_on=effective_on, reason=reason)
+    return entity

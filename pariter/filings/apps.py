@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FilingsConfig(AppConfig):
+    name = "pariter.filings"
+    label = "filings"
+    verbose_name = _("Register filings")
+
+    def ready(self) -> None:
+        from pariter.core import audit
+
+        # The timeline and the notes are append-only records of their own; the audit log covers the rows that change.
+        for name in ("Filing", "FilingDocument", "FilingNote", "CashStatement"):
+            if name == "Filing":
+                # The queue's sort columns follow from the rest; the representative's codice fiscale is personal data.
+                audit.track(
+                    self.get_model(name),
+                    exclude={"is_open", "queue_key", "version"},
+                    mask={"representative_tax_code_token"},
+                )
+            else:
+                audit.track(self.get_model(name))

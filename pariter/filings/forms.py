@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pariter.filings.kinds import ENTITY_KINDS, Action, DocKind, Kind, State
+from pariter.filings.models import AccountsModel
+from pariter.registry.models import CancellationCause, Section
+
+
+class NewFilingForm(forms.Form):
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    kind = forms.ChoiceField(label=_("Type of filing"), choices=[(k.value, k.label) for k in ENTITY_KINDS])
+    section = forms.ModelChoiceField(
+        label=_("Section"),
+        queryset=Section.objects.all(),
+        required=False,
+        empty_label="—",
+        help_text=_("For a registration, the section applied for; for a migration, the new section."),
+    )
+    pec = forms.EmailField(label=_("PEC"), required=False, help_text=_("Leave empty to use the one in the register."))
+    representative_name = forms.CharField(label=_("Legal representative"), max_length=200, required=False)
+    representative_tax_code = forms.CharField(
+        label=_("Legal representative's codice fiscale"), max_length=16, required=False
+    )
+    financial_year = forms.IntegerField(label=_("Financial year"), min_value=2020, max_value=2100, required=False)
+    accounts_model = forms.ChoiceField(
+        label=_("Accounts model"), choices=[("", "—"), *AccountsModel.choices], required=False
+    )
+    income = forms.DecimalField(
+        label=_("Total income (EUR)"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    held_fundraising = forms.BooleanField(label=_("Public fundraising held in the year"), required=False)
+    changed_on = forms.DateField(
+        label=_("Date of the change"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    summary = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
+    )
+
+    def service_fields(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("token", "kind") and v not in (None, "")}
+        data.setdefault("held_fundraising", False)
+        return data
+
+
+class DraftForm(NewFilingForm):
+    """The data of a draft, changed until it is submitted."""
+
+    token = None  # type: ignore[assignment]
+    kind = None  # type: ignore[assignment]
+
+    def service_fields(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("token", "kind")}
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Document"), choices=[(k.value, k.label) for k in DocKind if k != DocKind.OFFICE_ACT]
+    )
+    file = forms.FileField(label=_("PDF file"), help_text=_("PDF/A preferred; no encryption, no JavaScript."))
+
+
+class CashStatementForm(forms.Form):
+    opening_balance = forms.DecimalField(label=_("Opening cash and bank balance"), max_digits=14, decimal_places=2)
+    receipts = forms.DecimalField(label=_("Total receipts"), min_value=0, max_digits=14, decimal_places=2)
+    payments = forms.DecimalField(label=_("Total payments"), min_value=0, max_digits=14, decimal_places=2)
+    closing_balance = forms.DecimalField(label=_("Closing cash and bank balance"), max_digits=14, decimal_places=2)
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, required=False
+    )
+
+
+class ActForm(forms.Form):
+    action = forms.ChoiceField(choices=Action.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    note = forms.CharField(
+        label=_("Reasons or items"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
+    )
+    days = forms.IntegerField(label=_("Days given to the entity"), min_value=1, max_value=30, required=False)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class QueueFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=[("", _("All")), *Kind.choices], required=False)
+    state = forms.ChoiceField(
+        label=_("State"),
+        choices=[("", _("All"))]
+        + [
+            (s.value, s.label)
+            for s in (
+                State.SUBMITTED,
+                State.IN_REVIEW,
+                State.INTEGRATION_REQUESTED,
+                State.REFUSAL_NOTICE,
+                State.AWAITING_ENTITY,
+            )
+        ],
+        required=False,
+    )
+    section = forms.ModelChoiceField(
+        label=_("Section"), queryset=Section.objects.all(), required=False, empty_label=_("All")
+    )
+    municipality = forms.CharField(label=_("Municipality"), max_length=200, required=False)
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
+
+    def __init__(self, *args: Any, officers: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [  # type: ignore[attr-defined]
+            ("", _("Anyone")),
+            ("none", _("Nobody")),
+            *[(str(u.pk), u.full_name) for u in officers],
+        ]
+
+
+class IdsField(forms.Field):
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        try:
+            return sorted({int(v) for v in value or []})[:500]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Choose filings from the list.")) from None
+
+
+class BulkAssignForm(forms.Form):
+    filings = IdsField(error_messages={"required": _("Select at least one filing.")})
+    assignee = forms.ChoiceField(label=_("Assign the selected filings to"))
+
+    def __init__(self, *args: Any, officers: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("none", _("Nobody")), *[(str(u.pk), u.full_name) for u in officers]]
+        self.fields["assignee"].choices = choices  # type: ignore[attr-defined]
+
+
+class StartProcedureForm(forms.Form):
+    repertory_number = forms.IntegerField(label=_("Repertorio number"), min_value=1)
+    kind = forms.ChoiceField(
+        label=_("Procedure"),
+        choices=[(k.value, k.label) for k in (Kind.WARNING, Kind.CANCELLATION, Kind.REVIEW)],
+    )
+    cause = forms.ChoiceField(
+        label=_("Cancellation cause"), choices=[("", "—"), *CancellationCause.choices], required=False
+    )
+    days = forms.IntegerField(label=_("Days given (warning, at most 180)"), min_value=1, max_value=180, required=False)
+    summary = forms.CharField(
+        label=_("Reasons"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_("They go in the communication sent to the entity's PEC."),
+    )

@@ -1,0 +1,371 @@
+"""Filings (pratiche) with the register: their state, legal term, timeline, documents and notes."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pariter.core import crypto
+from pariter.core.models import Organisation
+from pariter.filings import deadlines
+from pariter.filings.kinds import (
+    FINAL_STATES,
+    OPEN_STATES,
+    SPECS,
+    Action,
+    DocKind,
+    Kind,
+    KindSpec,
+    State,
+    allowed_actions,
+)
+from pariter.registry.models import CancellationCause, Entity, Section
+
+# Open filings without a legal term sort after every dated one in the queue.
+NO_TERM = date(9999, 12, 31)
+
+
+class AccountsModel(models.TextChoices):
+    # DM 5 March 2020 (schemi di bilancio degli ETS)
+    A = "A", _("Model A: balance sheet")
+    B = "B", _("Model B: management report")
+    C = "C", _("Model C: mission report")
+    D = "D", _("Model D: cash statement")
+
+
+class Filing(models.Model):
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="filings", verbose_name=_("organisation")
+    )
+    entity = models.ForeignKey(
+        Entity, on_delete=models.PROTECT, null=True, blank=True, related_name="filings", verbose_name=_("entity")
+    )
+    # The section applied for (registration) or moved to (migration).
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("section")
+    )
+    cancellation_cause = models.CharField(
+        _("cancellation cause"), max_length=1, choices=CancellationCause.choices, blank=True
+    )
+    financial_year = models.PositiveSmallIntegerField(_("financial year"), null=True, blank=True)
+    accounts_model = models.CharField(_("accounts model"), max_length=1, choices=AccountsModel.choices, blank=True)
+    income = models.DecimalField(_("total income (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    held_fundraising = models.BooleanField(_("public fundraising held in the year"), default=False)
+    changed_on = models.DateField(_("date of the change"), null=True, blank=True)
+    pec = models.EmailField(_("PEC"), blank=True)
+    representative_name = models.CharField(_("legal representative"), max_length=200, blank=True)
+    # Personal data: encrypted at rest (core.crypto), shown to nobody but the office.
+    representative_tax_code_token = models.TextField(blank=True, editable=False)
+    summary = models.TextField(_("description"), blank=True, max_length=4000)
+    warning_days = models.PositiveSmallIntegerField(_("days given"), null=True, blank=True)
+
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    protocol = models.CharField(_("protocol number"), max_length=24, blank=True)
+    # The office's legal term (deadlines.Clock), kept as columns so the queue can sort on it.
+    term_rule = models.CharField(max_length=4, blank=True)
+    term_started_on = models.DateField(null=True, blank=True)
+    term_ends_on = models.DateField(null=True, blank=True)
+    suspended_on = models.DateField(null=True, blank=True)
+    remaining_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    due_on = models.DateField(_("legal deadline"), null=True, blank=True)
+    # The entity's own term (to integrate, to observe, to comply).
+    reply_from = models.DateField(null=True, blank=True)
+    reply_by = models.DateField(_("reply by"), null=True, blank=True)
+    is_open = models.BooleanField(default=False, editable=False)
+    # The queue's sort key: the deadline as a day number (JSON-safe in a signed keyset cursor), no term last.
+    queue_key = models.PositiveIntegerField(default=NO_TERM.toordinal(), editable=False)
+
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_filings",
+        verbose_name=_("assigned to"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    # Optimistic lock: every change bumps it, and an action based on an older page is refused.
+    version = models.PositiveIntegerField(default=1)
+    # One form submission creates one filing, however many times it is posted.
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("filing")
+        verbose_name_plural = _("filings")
+        ordering = ("-created_at", "-id")
+        indexes = [
+            models.Index(fields=["is_open", "queue_key", "id"], name="filing_queue"),
+            models.Index(fields=["assignee", "is_open", "queue_key", "id"], name="filing_assignee_queue"),
+            models.Index(fields=["organisation", "is_open"], name="filing_org_open"),
+            models.Index(fields=["kind", "financial_year"], name="filing_kind_year"),
+            # The dashboard groups by month of arrival and of decision.
+            models.Index(fields=["submitted_on"], name="filing_submitted"),
+            models.Index(fields=["decided_on"], name="filing_decided"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(version__gte=1), name="filing_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.get_kind_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.is_open = self.state in OPEN_STATES
+        self.queue_key = ((self.due_on or self.reply_by or NO_TERM) if self.is_open else NO_TERM).toordinal()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "is_open", "queue_key", "updated_at"}
+        super().save(*args, **kwargs)
+
+    @property
+    def reference(self) -> str:
+        return f"RUNTS-{self.pk or 0:07d}"
+
+    @property
+    def spec(self) -> KindSpec:
+        return SPECS[self.kind]
+
+    @property
+    def is_final(self) -> bool:
+        return self.state in FINAL_STATES
+
+    def allowed_actions(self) -> list[Action]:
+        return allowed_actions(self.kind, self.state)
+
+    def clock(self) -> deadlines.Clock | None:
+        if self.term_started_on is None or self.term_ends_on is None:
+            return None
+        return deadlines.Clock(
+            started=self.term_started_on,
+            ends=self.term_ends_on,
+            suspended_on=self.suspended_on,
+            remaining=self.remaining_days,
+            rule=self.term_rule,
+        )
+
+    def set_clock(self, clock: deadlines.Clock | None) -> None:
+        if clock is None:
+            self.term_rule, self.term_started_on, self.term_ends_on = "", None, None
+            self.suspended_on, self.remaining_days, self.due_on = None, None, None
+            return
+        self.term_rule, self.term_started_on, self.term_ends_on = clock.rule, clock.started, clock.ends
+        self.suspended_on, self.remaining_days = clock.suspended_on, clock.remaining
+        # While the term is suspended it is the entity's turn: the office has no deadline to meet until it resumes.
+        self.due_on = clock.due if clock.running else None
+
+    def deadline(self) -> date | None:
+        """The legal deadline that matters now: the office's term, or the entity's while it is the entity's turn."""
+        return self.due_on or self.reply_by
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < today
+
+    def is_due_soon(self, today: date, days: int = 7) -> bool:
+        return self.is_open and self.due_on is not None and today <= self.due_on <= deadlines.add_days(today, days)
+
+    def days_late(self) -> int:
+        """Days past its legal term a deposit of changes was submitted (CTS art. 48 c.3, T13); 0 if on time."""
+        if self.kind != Kind.DEED_UPDATE or self.changed_on is None or self.submitted_on is None:
+            return 0
+        return max((self.submitted_on - deadlines.change_deposit_due(self.changed_on)).days, 0)
+
+    @property
+    def representative_tax_code(self) -> str:
+        return crypto.decrypt(self.representative_tax_code_token) if self.representative_tax_code_token else ""
+
+    @representative_tax_code.setter
+    def representative_tax_code(self, value: str) -> None:
+        self.representative_tax_code_token = crypto.encrypt(value) if value else ""
+
+
+class EventCode(models.TextChoices):
+    CREATED = "created", _("Draft created")
+    SUBMITTED = "submitted", _("Submitted and protocolled")
+    OPENED_BY_OFFICE = "opened", _("Procedure started by the office")
+    ASSIGNED = "assigned", _("Assigned")
+    TAKEN_IN_CHARGE = "taken", _("Taken in charge")
+    INTEGRATION_REQUESTED = "integration_requested", _("Integration requested")
+    INTEGRATION_RECEIVED = "integration_received", _("Integration received")
+    INTEGRATION_EXPIRED = "integration_expired", _("Term to integrate expired")
+    REFUSAL_NOTICE = "refusal_notice", _("Notice of intended refusal sent; term suspended")
+    OBSERVATIONS_RECEIVED = "observations", _("Observations received")
+    TERM_RESUMED = "resumed", _("Term running again")
+    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED_BY_SILENCE = "accepted_silence", _("Accepted by silence")
+    REFUSED = "refused", _("Refused")
+    REFUSED_BY_SILENCE = "refused_silence", _("Denied by silence")
+    CONCLUDED = "concluded", _("Concluded")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DOCUMENT_ADDED = "document", _("Document added")
+    ACT_SENT = "act_sent", _("Act sent by PEC")
+    TERM_MISSED = "term_missed", _("Legal term run out without a decision")
+
+
+class FilingEvent(models.Model):
+    """One line of a filing's timeline: what happened, who did it, why, and what it did to the deadline."""
+
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("when"))
+    code = models.CharField(_("event"), max_length=24, choices=EventCode.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("reason or content"), blank=True)
+    rule = models.CharField(_("legal basis"), max_length=4, blank=True)
+    due_before = models.DateField(null=True, blank=True)
+    due_after = models.DateField(null=True, blank=True)
+    # The entity's term after the event (to integrate, to observe, to comply), when it is the entity's turn.
+    reply_by = models.DateField(null=True, blank=True)
+    document = models.ForeignKey("FilingDocument", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("filing event")
+        verbose_name_plural = _("filing events")
+        ordering = ("at", "id")
+        indexes = [
+            models.Index(fields=["filing", "at"], name="filingevent_timeline"),
+            # Missed terms are counted on the workbench: a rare code, found through the index, never a full scan.
+            models.Index(fields=["code", "at"], name="filingevent_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filing_id} {self.code}"
+
+    @property
+    def deadline_changed(self) -> bool:
+        return self.due_before != self.due_after
+
+    @property
+    def rule_source(self) -> str:
+        rule = deadlines.RULES.get(self.rule)
+        return rule.source if rule else ""
+
+
+class FilingDocument(models.Model):
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("document"), max_length=16, choices=DocKind.choices)
+    file = models.FileField(_("file"), upload_to="filings/%Y/%m/", blank=True)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    pdfa_part = models.CharField(_("PDF/A"), max_length=8, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Acts of the office: numbered at once, rendered and sent by PEC in a task.
+    protocol = models.CharField(_("protocol number"), max_length=24, blank=True)
+    action = models.CharField(max_length=24, blank=True)
+    body = models.TextField(blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("filing document")
+        verbose_name_plural = _("filing documents")
+        ordering = ("uploaded_at", "id")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_office_act(self) -> bool:
+        return self.kind == DocKind.OFFICE_ACT
+
+    @property
+    def act_label(self) -> str:
+        return str(ACT_LABELS.get(self.action, "")) if self.is_office_act else ""
+
+
+ACT_LABELS = {
+    Action.REQUEST_INTEGRATION: _("Request for integration"),
+    Action.NOTIFY_REFUSAL: _("Notice of intended refusal"),
+    Action.ACCEPT: _("Decision"),
+    Action.REFUSE: _("Decision of refusal"),
+    "opened": _("Communication of the start of the procedure"),
+    "accepted_silence": _("Acknowledgement of acceptance by silence"),
+    "refused_silence": _("Acknowledgement of denial by silence"),
+}
+
+
+class FilingNote(models.Model):
+    """An officer's internal note: never shown to the entity."""
+
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = models.TextField(_("note"), max_length=4000)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ("at", "id")
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class CashStatement(models.Model):
+    """The figures of a model D cash statement (rendiconto per cassa, CTS art. 13 c.2)."""
+
+    filing = models.OneToOneField(Filing, on_delete=models.CASCADE, related_name="cash_statement")
+    opening_balance = models.DecimalField(_("opening cash and bank balance"), max_digits=14, decimal_places=2)
+    receipts = models.DecimalField(_("total receipts"), max_digits=14, decimal_places=2)
+    payments = models.DecimalField(_("total payments"), max_digits=14, decimal_places=2)
+    closing_balance = models.DecimalField(_("closing cash and bank balance"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("cash statement")
+        verbose_name_plural = _("cash statements")
+
+    def __str__(self) -> str:
+        return f"{self.filing_id}"
+
+    @property
+    def result(self) -> Decimal:
+        return self.receipts - self.payments
+
+    def difference(self) -> Decimal:
+        """Zero when the closing balance is the opening balance plus the year's result."""
+        return self.closing_balance - (self.opening_balance + self.result)
+
+
+class ProtocolCounter(models.Model):
+    """The office's protocol register: one row per year, locked while a number is taken."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("protocol counter")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Reminder(models.Model):
+    """A reminder sent once: the unique code makes the scheduled jobs safe to run twice."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=40)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="reminder_once")]
+
+    def __str__(self) -> str:
+        return self.code

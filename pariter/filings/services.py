@@ -1,0 +1,814 @@
+"""Writes of the filings: each legal event moves the state, the term and the timeline together, or nothing."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pariter.core import audit
+from pariter.core.models import Organisation, User
+from pariter.core.validators import normalise_tax_code, validate_tax_code
+from pariter.filings import deadlines
+from pariter.filings.deadlines import ClockError, Silence
+from pariter.filings.documents import inspect_pdf, max_upload_bytes, required_documents
+from pariter.filings.kinds import OPEN_STATES, SPECS, Action, DocKind, Kind, State
+from pariter.filings.models import (
+    CashStatement,
+    EventCode,
+    Filing,
+    FilingDocument,
+    FilingEvent,
+    FilingNote,
+    ProtocolCounter,
+)
+from pariter.registry import services as registry_services
+from pariter.registry.models import CancellationCause, Entity, EntityStatus, OfficeHolderRole, RegistrationRoute
+
+# The entity may add documents while it is its turn.
+ENTITY_EDITABLE_STATES = frozenset(
+    {State.DRAFT, State.INTEGRATION_REQUESTED, State.REFUSAL_NOTICE, State.AWAITING_ENTITY}
+)
+
+
+class FilingChanged(ValidationError):
+    """Someone else acted on the filing since the page was loaded."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "This filing was changed by someone else while you were looking at it. "
+                "Nothing was done: reload the page to see its current state."
+            )
+        )
+
+
+def _today(today: date | None) -> date:
+    return today or timezone.localdate()
+
+
+def _lock(filing: Filing, version: int | None = None) -> Filing:
+    locked = Filing.objects.select_for_update().get(pk=filing.pk)
+    if version is not None and locked.version != version:
+        raise FilingChanged
+    return locked
+
+
+def _save(filing: Filing, *fields: str) -> None:
+    filing.version += 1
+    filing.save(update_fields=[*fields, "version"])
+
+
+def _event(
+    filing: Filing,
+    code: str,
+    *,
+    actor: User | None,
+    note: str = "",
+    rule: str = "",
+    due_before: date | None = None,
+    document: FilingDocument | None = None,
+) -> FilingEvent:
+    event = FilingEvent.objects.create(
+        filing=filing,
+        at=timezone.now(),
+        code=code,
+        actor=actor,
+        note=note,
+        rule=rule,
+        due_before=due_before,
+        due_after=filing.due_on,
+        reply_by=filing.reply_by,
+        document=document,
+    )
+    audit.record(
+        f"filings.filing.{code}",
+        obj=filing,
+        changes={"state": filing.state, "due": filing.due_on, "reply_by": filing.reply_by},
+    )
+    return event
+
+
+def next_protocol(on: date) -> str:
+    """The next number of the office's protocol register for the year (the row is locked until commit)."""
+    counter, _created = ProtocolCounter.objects.select_for_update().get_or_create(year=on.year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"CMM/{on.year}/{counter.last:07d}"
+
+
+def _check_can_start(
+    *, organisation: Organisation, kind: str, entity: Entity | None, exclude: int | None = None
+) -> None:
+    spec = SPECS[kind]
+    if spec.needs_entity and (entity is None or entity.status == EntityStatus.CANCELLED):
+        raise ValidationError(_("Only an entity in the register can file this."))
+    if not spec.needs_entity and entity is not None and entity.status != EntityStatus.CANCELLED:
+        raise ValidationError(_("This entity is already in the register: file a migration or an update instead."))
+    if spec.exclusive_group:
+        same_group = [k for k, s in SPECS.items() if s.exclusive_group == spec.exclusive_group]
+        pending = Filing.objects.filter(organisation=organisation, kind__in=same_group, state__in=OPEN_STATES)
+        if exclude:
+            pending = pending.exclude(pk=exclude)
+        other = pending.first()
+        if other is not None:
+            raise ValidationError(
+                _(
+                    "%(kind)s %(reference)s is still pending for this entity, and two such procedures cannot run "
+                    "at the same time (%(source)s). Wait for its decision, or withdraw it."
+                )
+                % {"kind": other.get_kind_display(), "reference": other.reference, "source": spec.source}
+            )
+
+
+@transaction.atomic
+def filing_create(
+    *,
+    organisation: Organisation,
+    kind: str,
+    actor: User,
+    client_token: uuid.UUID | None = None,
+    **fields: Any,
+) -> Filing:
+    """A draft filing by an entity. Posting the same form twice gives back the same draft."""
+    if client_token is not None:
+        existing = Filing.objects.filter(client_token=client_token, organisation=organisation).first()
+        if existing is not None:
+            return existing
+    if kind not in SPECS or SPECS[kind].started_by_office:
+        raise ValidationError({"kind": _("An entity cannot start this type of filing.")})
+    entity = Entity.objects.filter(organisation=organisation).first()
+    _check_can_start(organisation=organisation, kind=kind, entity=entity)
+    tax_code = normalise_tax_code(fields.pop("representative_tax_code", "") or "")
+    if tax_code:
+        try:
+            validate_tax_code(tax_code)
+        except ValidationError as error:
+            raise ValidationError({"representative_tax_code": error.messages}) from None
+    filing = Filing(
+        organisation=organisation, entity=entity, kind=kind, created_by=actor, client_token=client_token, **fields
+    )
+    filing.representative_tax_code = tax_code
+    if not filing.pec:
+        filing.pec = (entity.pec if entity else "") or organisation.pec
+    if kind == Kind.ANNUAL_ACCOUNTS and filing.financial_year:
+        duplicate = Filing.objects.filter(
+            organisation=organisation, kind=kind, financial_year=filing.financial_year
+        ).exclude(state__in=[State.DRAFT, State.WITHDRAWN, State.REFUSED])
+        if duplicate.exists():
+            raise ValidationError({"financial_year": _("The accounts for this year are already deposited or pending.")})
+    filing.full_clean(exclude=["organisation", "entity", "section"])
+    filing.save()
+    _event(filing, EventCode.CREATED, actor=actor)
+    return filing
+
+
+DRAFT_FIELDS = frozenset(
+    {
+        "section",
+        "pec",
+        "representative_name",
+        "representative_tax_code",
+        "financial_year",
+        "accounts_model",
+        "income",
+        "held_fundraising",
+        "changed_on",
+        "summary",
+    }
+)
+
+
+@transaction.atomic
+def filing_update_draft(*, filing: Filing, **fields: Any) -> Filing:
+    """Change the data of a draft; once submitted, only the office's procedure changes it."""
+    unknown = set(fields) - DRAFT_FIELDS
+    if unknown:
+        raise TypeError(f"Not editable in a draft: {sorted(unknown)}")
+    filing = _lock(filing)
+    if filing.state != State.DRAFT:
+        raise ValidationError(_("The filing is already submitted: its data can no longer be changed."))
+    tax_code = normalise_tax_code(fields.pop("representative_tax_code", "") or "")
+    if tax_code:
+        try:
+            validate_tax_code(tax_code)
+        except ValidationError as error:
+            raise ValidationError({"representative_tax_code": error.messages}) from None
+    filing.representative_tax_code = tax_code
+    for name, value in fields.items():
+        # An emptied text field is "", an emptied date, number or section is None.
+        setattr(
+            filing,
+            name,
+            "" if value is None and name in ("pec", "representative_name", "accounts_model", "summary") else value,
+        )
+    filing.full_clean(exclude=["organisation", "entity", "section"])
+    _save(filing, *fields, "representative_tax_code_token")
+    return filing
+
+
+def _read_upload(upload: UploadedFile) -> bytes:
+    if upload.size is not None and upload.size > max_upload_bytes():
+        # Refused before it is read: the size alone decides.
+        return b"\0" * 0
+    return b"".join(upload.chunks())
+
+
+@transaction.atomic
+def document_add(
+    *, filing: Filing, kind: str, upload: UploadedFile, actor: User | None
+) -> tuple[FilingDocument, list[str]]:
+    """Attach an upload after reading it: refused with every reason, or kept with its warnings."""
+    filing = _lock(filing)
+    if filing.state not in ENTITY_EDITABLE_STATES:
+        raise ValidationError(_("Documents can be added only while the filing is a draft or waits for the entity."))
+    if kind not in DocKind.values or kind == DocKind.OFFICE_ACT:
+        raise ValidationError({"kind": _("Choose the kind of document.")})
+    name = (upload.name or "document.pdf").rsplit("/", 1)[-1][:200]
+    if upload.size is not None and upload.size > max_upload_bytes():
+        raise ValidationError(
+            {
+                "file": _("%(name)s is larger than %(limit)d MB: split it or reduce its resolution.")
+                % {"name": name, "limit": max_upload_bytes() // (1024 * 1024)}
+            }
+        )
+    data = _read_upload(upload)
+    report = inspect_pdf(data, name=name)
+    if report.errors:
+        raise ValidationError({"file": report.errors})
+    document = FilingDocument(
+        filing=filing,
+        kind=kind,
+        name=name,
+        size=len(data),
+        sha256=report.sha256,
+        pdfa_part=report.pdfa_part,
+        uploaded_by=actor,
+    )
+    upload.seek(0)
+    document.file.save(f"{uuid.uuid4().hex}.pdf", upload, save=False)
+    document.save()
+    if filing.state != State.DRAFT:
+        _event(filing, EventCode.DOCUMENT_ADDED, actor=actor, note=name, due_before=filing.due_on, document=document)
+    return document, report.warnings
+
+
+@transaction.atomic
+def document_remove(*, document: FilingDocument) -> None:
+    filing = _lock(document.filing)
+    if filing.state != State.DRAFT or document.is_office_act:
+        raise ValidationError(_("Only documents of a draft can be removed."))
+    document.file.delete(save=False)
+    document.delete()
+
+
+@transaction.atomic
+def cash_statement_save(
+    *, filing: Filing, opening_balance: Decimal, receipts: Decimal, payments: Decimal, closing_balance: Decimal
+) -> CashStatement:
+    filing = _lock(filing)
+    if filing.state != State.DRAFT:
+        raise ValidationError(_("The figures can be changed only in a draft."))
+    statement, _created = CashStatement.objects.update_or_create(
+        filing=filing,
+        defaults={
+            "opening_balance": opening_balance,
+            "receipts": receipts,
+            "payments": payments,
+            "closing_balance": closing_balance,
+        },
+    )
+    return statement
+
+
+def submission_problems(filing: Filing) -> list[str]:
+    """Every reason the filing cannot be submitted yet, all at once."""
+    problems: list[str] = []
+    spec = filing.spec
+    documents = list(filing.documents.all())
+    present = {d.kind for d in documents}
+    for kind in required_documents(
+        filing.kind, accounts_model=filing.accounts_model, income=filing.income, fundraising=filing.held_fundraising
+    ):
+        if kind not in present:
+            problems.append(_("Missing document: %(kind)s.") % {"kind": DocKind(kind).label})
+    if not filing.pec:
+        problems.append(_("The PEC address is missing: every communication of the register goes there."))
+    if spec.kind in (Kind.REGISTRATION, Kind.NOTARIAL_REGISTRATION, Kind.AFTER_NOTARY_REFUSAL):
+        if not filing.representative_name:
+            problems.append(_("The legal representative is missing."))
+        if filing.section_id is None:
+            problems.append(_("Choose the section of the register."))
+    elif (
+        filing.entity is not None
+        and not filing.entity.office_holders.filter(
+            role=OfficeHolderRole.LEGAL_REPRESENTATIVE, ends_on__isnull=True
+        ).exists()
+        and not filing.representative_name
+    ):
+        problems.append(_("The register has no legal representative for this entity: give one."))
+    if filing.kind == Kind.MIGRATION:
+        if filing.section_id is None:
+            problems.append(_("Choose the section to migrate to."))
+        elif (
+            filing.entity is not None
+            and filing.entity.section_periods.filter(section_id=filing.section_id, valid_to__isnull=True).exists()
+        ):
+            problems.append(_("The entity is already in this section: choose another one."))
+    if filing.kind == Kind.DEED_UPDATE and filing.changed_on is None:
+        problems.append(_("Give the date of the change."))
+    if filing.kind == Kind.ANNUAL_ACCOUNTS:
+        problems.extend(_accounts_problems(filing))
+    return problems
+
+
+def _accounts_problems(filing: Filing) -> list[str]:
+    problems = []
+    if not filing.financial_year:
+        problems.append(_("Give the financial year."))
+    if filing.income is None:
+        problems.append(_("Give the total income of the year."))
+    if not filing.accounts_model:
+        problems.append(_("Choose the accounts model."))
+    if filing.accounts_model == "D":
+        has_pg = bool(filing.entity and filing.entity.has_legal_personality)
+        if filing.income is not None and not deadlines.cash_statement_allowed(
+            has_legal_personality=has_pg, income=filing.income
+        ):
+            problems.append(
+                _(
+                    "Model D (cash statement) is only for entities without legal personality and with income up to "
+                    "EUR 300,000 (CTS art. 13 c.2): use models A, B and C."
+                )
+            )
+        statement = CashStatement.objects.filter(filing=filing).first()
+        if statement is None:
+            problems.append(_("Enter the figures of the cash statement."))
+        elif statement.difference() != 0:
+            problems.append(
+                _(
+                    "The cash statement does not add up: the closing balance %(closing)s should be the opening "
+                    "balance %(opening)s plus the result %(result)s, that is %(expected)s (difference %(diff)s)."
+                )
+                % {
+                    "closing": statement.closing_balance,
+                    "opening": statement.opening_balance,
+                    "result": statement.result,
+                    "expected": statement.opening_balance + statement.result,
+                    "diff": statement.difference(),
+                }
+            )
+    return problems
+
+
+@transaction.atomic
+def filing_submit(*, filing: Filing, actor: User, today: date | None = None) -> Filing:
+    """Submit a draft: protocol number, receipt, and the office's legal term starts. A second submit changes nothing."""
+    filing = _lock(filing)
+    if filing.state != State.DRAFT:
+        return filing
+    problems = submission_problems(filing)
+    if problems:
+        raise ValidationError(problems)
+    _check_can_start(organisation=filing.organisation, kind=filing.kind, entity=filing.entity, exclude=filing.pk)
+    day = _today(today)
+    filing.state, filing.submitted_on, filing.protocol = State.SUBMITTED, day, next_protocol(day)
+    rule = filing.spec.decision_rule
+    filing.set_clock(deadlines.start(rule, day) if rule else None)
+    _save(filing, "state", "submitted_on", "protocol", *CLOCK_FIELDS)
+    _event(filing, EventCode.SUBMITTED, actor=actor, rule=rule or "", note=filing.protocol)
+    from pariter.filings import tasks
+
+    transaction.on_commit(lambda: tasks.send_receipt.enqueue(filing_id=filing.pk))
+    return filing
+
+
+CLOCK_FIELDS = (
+    "term_rule",
+    "term_started_on",
+    "term_ends_on",
+    "suspended_on",
+    "remaining_days",
+    "due_on",
+    "reply_from",
+    "reply_by",
+)
+
+
+@transaction.atomic
+def filing_open_by_office(
+    *,
+    entity: Entity,
+    kind: str,
+    actor: User | None,
+    summary: str,
+    cause: str = "",
+    days: int | None = None,
+    today: date | None = None,
+) -> Filing:
+    """A procedure the office starts: a warning, a cancellation or a review, with its communication."""
+    if kind not in SPECS or not SPECS[kind].started_by_office:
+        raise ValidationError({"kind": _("The office does not start this type of procedure.")})
+    if not summary.strip():
+        raise ValidationError({"summary": _("State the reasons: they go in the communication to the entity.")})
+    day = _today(today)
+    _check_can_start(organisation=entity.organisation, kind=kind, entity=entity)
+    if kind == Kind.REVIEW:
+        period = entity.section_periods.filter(valid_to__isnull=True).select_related("section")
+        if period and not any(deadlines.section_is_reviewed(p.section.letter) for p in period):
+            raise ValidationError(
+                _("Social enterprises and mutual aid societies are not reviewed (DM 106/2020 art. 21).")
+            )
+    filing = Filing(
+        organisation=entity.organisation,
+        entity=entity,
+        kind=kind,
+        created_by=actor,
+        assignee=actor,
+        summary=summary.strip(),
+        pec=entity.pec or entity.organisation.pec,
+        submitted_on=day,
+        protocol=next_protocol(day),
+    )
+    if kind == Kind.WARNING:
+        try:
+            clock = deadlines.start_days(day, days or deadlines.MAX_WARNING_DAYS, rule_code="T14")
+        except ClockError:
+            raise ValidationError({"days": _("A warning gives from 1 to 180 days (CTS art. 48 c.4).")}) from None
+        filing.warning_days = days or deadlines.MAX_WARNING_DAYS
+        filing.state = State.AWAITING_ENTITY
+        filing.set_clock(clock)
+        filing.reply_from, filing.reply_by = day, clock.due
+    elif kind == Kind.CANCELLATION:
+        if cause not in CancellationCause.values:
+            raise ValidationError({"cause": _("Choose one of the causes of DM 106/2020 art. 23.")})
+        filing.cancellation_cause = cause
+        if cause in (CancellationCause.MEASURE, CancellationCause.REQUIREMENTS):
+            # DM 106/2020 art. 24 cc.4-5: 30 days for observations or a request to migrate first.
+            filing.state = State.AWAITING_ENTITY
+            filing.reply_from, filing.reply_by = day, deadlines.due_date(deadlines.add_days(day, 30))
+        else:
+            filing.state = State.IN_REVIEW
+            filing.set_clock(deadlines.start("T17", day))
+    else:
+        filing.state = State.IN_REVIEW
+    filing.save()
+    _event(filing, EventCode.OPENED_BY_OFFICE, actor=actor, note=filing.summary, rule=SPECS[kind].decision_rule or "")
+    _issue_act(filing, action="opened", actor=actor, body=filing.summary)
+    return filing
+
+
+@transaction.atomic
+def filings_assign(*, filings: list[Filing], assignee: User | None, actor: User) -> int:
+    """Assign (or release) several open filings at once; closed ones are left alone."""
+    count = 0
+    for filing in Filing.objects.select_for_update().filter(pk__in=[f.pk for f in filings], is_open=True):
+        if filing.assignee_id == (assignee.pk if assignee else None):
+            continue
+        filing.assignee = assignee
+        _save(filing, "assignee")
+        _event(
+            filing,
+            EventCode.ASSIGNED,
+            actor=actor,
+            note=assignee.full_name if assignee else "",
+            due_before=filing.due_on,
+        )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def note_add(*, filing: Filing, author: User, text: str) -> FilingNote:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write the note.")})
+    return FilingNote.objects.create(filing=filing, author=author, text=text[:4000])
+
+
+@transaction.atomic
+def filing_act(
+    *,
+    filing: Filing,
+    action: str,
+    actor: User,
+    version: int,
+    note: str = "",
+    days: int | None = None,
+    today: date | None = None,
+) -> Filing:
+    """An officer's action: refused unless the type allows it in the current state and the page was current."""
+    filing = _lock(filing, version)
+    if action not in filing.allowed_actions():
+        raise ValidationError(
+            _("“%(action)s” is not possible while the filing is “%(state)s”.")
+            % {
+                "action": Action(action).label if action in Action.values else action,
+                "state": filing.get_state_display(),
+            }
+        )
+    day = _today(today)
+    note = note.strip()
+    before = filing.due_on
+    if action == Action.TAKE_CHARGE:
+        filing.state = State.IN_REVIEW
+        if filing.assignee_id is None:
+            filing.assignee = actor
+        _save(filing, "state", "assignee")
+        _event(filing, EventCode.TAKEN_IN_CHARGE, actor=actor, due_before=before)
+    elif action == Action.REQUEST_INTEGRATION:
+        if not note:
+            raise ValidationError(
+                {"note": _("List the missing or irregular items: the entity needs to know what to send.")}
+            )
+        clock = filing.clock()
+        try:
+            reply_by = deadlines.integration_term_end(day, days or deadlines.MAX_INTEGRATION_DAYS)
+            if clock is not None:
+                # Validated now, applied when the answer comes: the request must fall within the running term.
+                deadlines.restart_after_integration(clock, requested_on=day, term_end=reply_by, received_on=None)
+        except ClockError:
+            raise ValidationError(
+                {
+                    "days": _(
+                        "The entity gets from 1 to 30 days, and the request must come within the office's term "
+                        "(DM 106/2020 art. 9 c.3)."
+                    )
+                }
+            ) from None
+        filing.state, filing.reply_from, filing.reply_by, filing.due_on = (
+            State.INTEGRATION_REQUESTED,
+            day,
+            reply_by,
+            None,
+        )
+        _save(filing, "state", "reply_from", "reply_by", "due_on")
+        _event(filing, EventCode.INTEGRATION_REQUESTED, actor=actor, note=note, rule="T2", due_before=before)
+        _issue_act(filing, action=action, actor=actor, body=note)
+    elif action == Action.NOTIFY_REFUSAL:
+        if not note:
+            raise ValidationError(
+                {"note": _("State the reasons that stand in the way of the application (L. 241/1990 art. 10-bis).")}
+            )
+        clock = filing.clock()
+        if clock is None:
+            raise ValidationError(_("This procedure has no term to suspend."))
+        try:
+            filing.set_clock(deadlines.suspend(clock, notice_on=day))
+        except ClockError:
+            raise ValidationError(_("The notice must come within the office's term.")) from None
+        filing.state, filing.reply_from, filing.reply_by = (
+            State.REFUSAL_NOTICE,
+            day,
+            deadlines.observations_term_end(day),
+        )
+        _save(filing, "state", *CLOCK_FIELDS)
+        _event(filing, EventCode.REFUSAL_NOTICE, actor=actor, note=note, rule="T5", due_before=before)
+        _issue_act(filing, action=action, actor=actor, body=note)
+    elif action == Action.ACCEPT:
+        _accept(filing, actor=actor, day=day, note=note)
+        filing.state, filing.decided_on = State.ACCEPTED, day
+        filing.set_clock(None)
+        filing.reply_by = None
+        _save(filing, "state", "decided_on", "entity", *CLOCK_FIELDS)
+        _event(filing, EventCode.ACCEPTED, actor=actor, note=note, due_before=before)
+        _issue_act(filing, action=action, actor=actor, body=note)
+    elif action == Action.REFUSE:
+        if not note:
+            raise ValidationError({"note": _("A refusal states its reasons.")})
+        if filing.spec.refusal_notice_allowed and not filing.events.filter(code=EventCode.REFUSAL_NOTICE).exists():
+            raise ValidationError(_("Before refusing, send the notice of intended refusal (L. 241/1990 art. 10-bis)."))
+        filing.state, filing.decided_on = State.REFUSED, day
+        filing.set_clock(None)
+        filing.reply_by = None
+        _save(filing, "state", "decided_on", *CLOCK_FIELDS)
+        _event(filing, EventCode.REFUSED, actor=actor, note=note, due_before=before)
+        _issue_act(filing, action=action, actor=actor, body=note)
+    elif action == Action.CONCLUDE:
+        filing.state, filing.decided_on = State.CLOSED, day
+        filing.set_clock(None)
+        filing.reply_by = None
+        _save(filing, "state", "decided_on", *CLOCK_FIELDS)
+        _event(filing, EventCode.CONCLUDED, actor=actor, note=note, due_before=before)
+    return filing
+
+
+def _accept(filing: Filing, *, actor: User | None, day: date, note: str, by_silence: bool = False) -> None:
+    """What a favourable decision does to the register, in the same transaction as the decision."""
+    reason = f"{filing.reference} {filing.protocol}"
+    if filing.kind in (Kind.REGISTRATION, Kind.NOTARIAL_REGISTRATION, Kind.AFTER_NOTARY_REFUSAL):
+        org = filing.organisation
+        route = (
+            RegistrationRoute.SILENCE
+            if by_silence
+            else (
+                RegistrationRoute.NOTARIAL if filing.kind == Kind.NOTARIAL_REGISTRATION else RegistrationRoute.ORDINARY
+            )
+        )
+        assert filing.section is not None and org.municipality is not None
+        entity = registry_services.entity_register(
+            tax_code=org.tax_code,
+            name=org.name,
+            municipality=org.municipality,
+            sections=[filing.section],
+            registered_on=day,
+            route=route,
+            reason=reason,
+            pec=filing.pec,
+            has_legal_personality=filing.kind == Kind.NOTARIAL_REGISTRATION,
+        )
+        if filing.representative_name:
+            registry_services.office_holder_appoint(
+                entity=entity,
+                role=OfficeHolderRole.LEGAL_REPRESENTATIVE,
+                full_name=filing.representative_name,
+                tax_code=filing.representative_tax_code,
+                starts_on=day,
+                reason=reason,
+            )
+        filing.entity = entity
+    elif filing.kind == Kind.MIGRATION:
+        assert filing.entity is not None and filing.section is not None
+        registry_services.entity_migrate(
+            entity=filing.entity, to_section=filing.section, effective_on=day, reason=reason
+        )
+    elif filing.kind in (Kind.ANNUAL_ACCOUNTS, Kind.DEED_UPDATE):
+        assert filing.entity is not None
+        year = filing.financial_year or day.year
+        for document in filing.documents.exclude(kind=DocKind.OFFICE_ACT):
+            registry_services.document_deposit(
+                entity=filing.entity,
+                kind=_REGISTRY_KIND.get(document.kind, "other"),
+                year=year,
+                deposited_on=day,
+                file=document.file,
+                filing_reference=filing.reference,
+            )
+    elif filing.kind == Kind.CANCELLATION:
+        assert filing.entity is not None
+        registry_services.entity_cancel(
+            entity=filing.entity, cause=filing.cancellation_cause, effective_on=day, reason=reason
+        )
+
+
+_REGISTRY_KIND: dict[str, str] = {
+    DocKind.ACCOUNTS: "accounts",
+    DocKind.CASH_STATEMENT: "cash_statement",
+    DocKind.SOCIAL_REPORT: "social_report",
+    DocKind.FUNDRAISING_REPORT: "fundraising",
+    DocKind.APPROVAL_MINUTES: "minutes",
+    DocKind.STATUTE: "statute",
+    DocKind.DEED_OF_INCORPORATION: "deed",
+}
+
+
+@transaction.atomic
+def filing_answer_integration(*, filing: Filing, actor: User, text: str, today: date | None = None) -> Filing:
+    """The entity sends the integration: a new 60-day term starts from its receipt (DM 106/2020 art. 9 c.3)."""
+    filing = _lock(filing)
+    if filing.state != State.INTEGRATION_REQUESTED:
+        raise ValidationError(_("No integration is requested for this filing now."))
+    day = _today(today)
+    if not text.strip() and not filing.documents.filter(uploaded_at__date__gte=filing.reply_from).exists():
+        raise ValidationError({"text": _("Send at least a document or a message with the integration.")})
+    _restart(filing, actor=actor, received_on=day, code=EventCode.INTEGRATION_RECEIVED, note=text.strip())
+    return filing
+
+
+def _restart(filing: Filing, *, actor: User | None, received_on: date | None, code: str, note: str = "") -> None:
+    before = filing.due_on
+    clock = filing.clock()
+    assert filing.reply_from is not None and filing.reply_by is not None
+    if clock is not None:
+        filing.set_clock(
+            deadlines.restart_after_integration(
+                clock, requested_on=filing.reply_from, term_end=filing.reply_by, received_on=received_on
+            )
+        )
+    filing.state, filing.reply_from, filing.reply_by = State.IN_REVIEW, None, None
+    _save(filing, "state", *CLOCK_FIELDS)
+    _event(filing, code, actor=actor, note=note, rule="T3" if clock else "", due_before=before)
+
+
+@transaction.atomic
+def filing_send_observations(*, filing: Filing, actor: User, text: str, today: date | None = None) -> Filing:
+    """The entity's observations: after a 10-bis notice the term runs again 10 days later; in a cancellation, 60."""
+    filing = _lock(filing)
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write your observations.")})
+    day = _today(today)
+    before = filing.due_on
+    if filing.state == State.REFUSAL_NOTICE:
+        clock = filing.clock()
+        assert clock is not None
+        filing.set_clock(deadlines.resume(clock, observations_on=day))
+        rule = "T5"
+    elif filing.state == State.AWAITING_ENTITY and filing.kind == Kind.CANCELLATION:
+        filing.set_clock(deadlines.start("T17", day))
+        rule = "T17"
+    else:
+        raise ValidationError(_("No observations are expected for this filing now."))
+    filing.state, filing.reply_from, filing.reply_by = State.IN_REVIEW, None, None
+    _save(filing, "state", *CLOCK_FIELDS)
+    _event(filing, EventCode.OBSERVATIONS_RECEIVED, actor=actor, note=text, rule=rule, due_before=before)
+    return filing
+
+
+@transaction.atomic
+def filing_withdraw(*, filing: Filing, actor: User) -> Filing:
+    filing = _lock(filing)
+    if filing.spec.started_by_office or filing.is_final:
+        raise ValidationError(_("This filing cannot be withdrawn."))
+    before = filing.due_on
+    filing.state = State.WITHDRAWN
+    filing.set_clock(None)
+    filing.reply_by = None
+    _save(filing, "state", *CLOCK_FIELDS)
+    _event(filing, EventCode.WITHDRAWN, actor=actor, due_before=before)
+    return filing
+
+
+# --- What the passing of time does ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def filing_expire(*, filing: Filing, today: date | None = None) -> str:
+    """Apply what the law makes of a term that has run out; '' when nothing is due. Safe to run twice."""
+    filing = _lock(filing)
+    day = _today(today)
+    before = filing.due_on
+    if filing.state == State.INTEGRATION_REQUESTED and filing.reply_by and filing.reply_by < day:
+        _restart(filing, actor=None, received_on=None, code=EventCode.INTEGRATION_EXPIRED)
+        return EventCode.INTEGRATION_EXPIRED
+    if filing.state == State.REFUSAL_NOTICE and filing.reply_by and filing.reply_by < day:
+        clock = filing.clock()
+        assert clock is not None
+        filing.set_clock(deadlines.resume(clock, observations_on=None))
+        filing.state, filing.reply_from, filing.reply_by = State.IN_REVIEW, None, None
+        _save(filing, "state", *CLOCK_FIELDS)
+        _event(filing, EventCode.TERM_RESUMED, actor=None, rule="T5", due_before=before)
+        return EventCode.TERM_RESUMED
+    if (
+        filing.state == State.AWAITING_ENTITY
+        and filing.kind == Kind.CANCELLATION
+        and filing.reply_by
+        and filing.reply_by < day
+    ):
+        filing.set_clock(deadlines.start("T17", filing.reply_by))
+        filing.state, filing.reply_from, filing.reply_by = State.IN_REVIEW, None, None
+        _save(filing, "state", *CLOCK_FIELDS)
+        _event(filing, EventCode.TERM_RESUMED, actor=None, rule="T17", due_before=before)
+        return EventCode.TERM_RESUMED
+    if (
+        filing.state not in (State.SUBMITTED, State.IN_REVIEW, State.AWAITING_ENTITY)
+        or not filing.due_on
+        or filing.due_on >= day
+    ):
+        return ""
+    silence = filing.spec.silence
+    if silence == Silence.NOTHING:
+        if filing.events.filter(code=EventCode.TERM_MISSED).exists():
+            return ""
+        _event(filing, EventCode.TERM_MISSED, actor=None, rule=filing.term_rule, due_before=before)
+        return EventCode.TERM_MISSED
+    if silence in (Silence.REGISTERS, Silence.APPROVES):
+        _accept(filing, actor=None, day=day, note="", by_silence=True)
+        filing.state, code = State.ACCEPTED_BY_SILENCE, EventCode.ACCEPTED_BY_SILENCE
+        rule = "T4" if silence == Silence.REGISTERS else "T19"
+    else:
+        filing.state, code, rule = State.REFUSED_BY_SILENCE, EventCode.REFUSED_BY_SILENCE, "T10"
+    filing.decided_on = day
+    filing.set_clock(None)
+    _save(filing, "state", "decided_on", "entity", *CLOCK_FIELDS)
+    _event(filing, code, actor=None, rule=rule, due_before=before)
+    _issue_act(filing, action=code, actor=None, body="")
+    return code
+
+
+# --- Acts of the office --------------------------------------------------------------------------------------
+
+
+def _issue_act(filing: Filing, *, action: str, actor: User | None, body: str) -> FilingDocument:
+    """Number the act now, in the decision's transaction; render the PDF and send it by PEC in a task."""
+    day = timezone.localdate()
+    document = FilingDocument.objects.create(
+        filing=filing,
+        kind=DocKind.OFFICE_ACT,
+        name=f"{filing.reference}-{action}.pdf",
+        protocol=next_protocol(day),
+        action=action,
+        body=body,
+        uploaded_by=actor,
+    )
+    from pariter.filings import tasks
+
+    transaction.on_commit(lambda: tasks.render_and_send_act.enqueue(document_id=document.pk))
+    return document

@@ -1,0 +1,219 @@
+"""Background work of the filings: acts rendered and sent by PEC, receipts, and the daily jobs.
+
+Every job here is safe to run twice: it looks at the state it would change, and a second run finds nothing to do.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+OFFICE_NAME = "Città metropolitana di Milano"
+OFFICE_UNIT = "Servizio formazione per il sociale, terzo settore e pari opportunità — Ufficio RUNTS"
+
+
+def render_act_pdf(document_id: int) -> bytes:
+    """The act on the office's letterhead, as PDF (WeasyPrint)."""
+    from weasyprint import HTML
+
+    from pariter.filings.models import FilingDocument
+
+    document = FilingDocument.objects.select_related("filing__organisation", "filing__entity", "filing__section").get(
+        pk=document_id
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "filings/act.html",
+            {"document": document, "filing": document.filing, "office": OFFICE_NAME, "unit": OFFICE_UNIT},
+        )
+    return HTML(string=html).write_pdf()
+
+
+@task()
+def render_and_send_act(*, document_id: int) -> None:
+    """Render an act once, store it, and send it to the entity's PEC once."""
+    from pariter.filings.models import FilingDocument
+
+    document = FilingDocument.objects.select_related("filing").filter(pk=document_id).first()
+    if document is None:
+        return
+    if document.rendered_at is None:
+        pdf = render_act_pdf(document_id)
+        document.file.save(f"{document.protocol.replace('/', '-')}.pdf", ContentFile(pdf), save=False)
+        document.size, document.rendered_at = len(pdf), timezone.now()
+        document.save(update_fields=["file", "size", "rendered_at"])
+    filing = document.filing
+    if document.sent_at is None and filing.pec:
+        # Claim the sending first, so two workers never both send it.
+        claimed = FilingDocument.objects.filter(pk=document.pk, sent_at__isnull=True).update(sent_at=timezone.now())
+        if claimed:
+            with translation.override(settings.LANGUAGE_CODE):
+                subject = _("RUNTS: act %(protocol)s on filing %(reference)s") % {
+                    "protocol": document.protocol,
+                    "reference": filing.reference,
+                }
+                body = render_to_string("filings/email/act.txt", {"document": document, "filing": filing})
+            message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [filing.pec])
+            document.file.open("rb")
+            with document.file:
+                message.attach(document.name, document.file.read(), "application/pdf")
+            message.send()
+
+
+@task()
+def send_receipt(*, filing_id: int) -> None:
+    """The receipt of a submission, with its protocol number, to the entity's PEC."""
+    from pariter.filings.models import Filing
+
+    filing = Filing.objects.filter(pk=filing_id).first()
+    if filing is None or not filing.pec or not filing.protocol:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("RUNTS: receipt of filing %(reference)s") % {"reference": filing.reference}
+        body = render_to_string("filings/email/receipt.txt", {"filing": filing, "site": settings.SITE_ROOT})
+    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [filing.pec]).send()
+
+
+@task()
+def expire_terms(*, today: str | None = None) -> dict[str, int]:
+    """Every term that has run out gets what the law makes of it: silence registers, denies or approves."""
+    from django.db.models import Q
+
+    from pariter.filings import services
+    from pariter.filings.kinds import State
+    from pariter.filings.models import Filing
+
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    due = Filing.objects.filter(is_open=True).filter(
+        Q(due_on__lt=day)
+        | Q(reply_by__lt=day, state__in=[State.INTEGRATION_REQUESTED, State.REFUSAL_NOTICE, State.AWAITING_ENTITY])
+    )
+    counts: dict[str, int] = {}
+    for filing in due.only("pk").order_by("queue_key", "pk").iterator(chunk_size=500):
+        try:
+            outcome = services.filing_expire(filing=filing, today=day)
+        except Exception:
+            import logging
+
+            logging.getLogger(__name__).exception("filing %s could not expire", filing.pk)
+            outcome = "error"
+        if outcome:
+            counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+@task()
+def remind_annual_accounts(*, today: str | None = None) -> int:
+    """From 1 June, remind each registered entity whose last year's accounts are not in (CTS art. 48 c.3), once."""
+    from pariter.filings import deadlines
+    from pariter.filings.kinds import Kind, State
+    from pariter.filings.models import Filing, Reminder
+    from pariter.registry.models import Entity, EntityStatus
+
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    year = day.year - 1
+    due = deadlines.annual_accounts_due(year)
+    if not (date(day.year, 6, 1) <= day <= due):
+        return 0
+    code = f"accounts-{year}"
+    filed = Filing.objects.filter(
+        organisation=OuterRef("organisation"), kind=Kind.ANNUAL_ACCOUNTS, financial_year=year
+    ).exclude(state__in=[State.DRAFT, State.WITHDRAWN, State.REFUSED])
+    reminded = Reminder.objects.filter(organisation=OuterRef("organisation"), code=code)
+    entities = (
+        Entity.objects.filter(status=EntityStatus.REGISTERED, registered_on__lte=date(year, 12, 31))
+        .exclude(pec="")
+        .annotate(filed=Exists(filed), reminded=Exists(reminded))
+        .filter(filed=False, reminded=False)
+        .only("pk", "pec", "name", "organisation_id")
+    )
+    sent = 0
+    for entity in entities.iterator(chunk_size=500):
+        with transaction.atomic():
+            _reminder, created = Reminder.objects.get_or_create(organisation_id=entity.organisation_id, code=code)
+            if not created:
+                continue
+            with translation.override(settings.LANGUAGE_CODE):
+                subject = _("RUNTS: the %(year)s accounts are due by %(due)s") % {
+                    "year": year,
+                    "due": due.strftime("%d/%m/%Y"),
+                }
+                body = render_to_string(
+                    "filings/email/accounts_reminder.txt",
+                    {"entity": entity, "year": year, "due": due, "site": settings.SITE_ROOT},
+                )
+            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [entity.pec]).send()
+            sent += 1
+    return sent
+
+
+@task()
+def deadlines_digest(*, today: str | None = None) -> int:
+    """The daily "deadlines at risk" mail to register officers: overdue and due within 7 days, once a day."""
+    from pariter.core.models import Membership, Organisation
+    from pariter.core.roles import Role
+    from pariter.filings import deadlines, selectors
+    from pariter.filings.models import Reminder
+
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    at_risk = selectors.filings_at_risk(today=day)
+    home = Organisation.objects.filter(is_home_office=True).first()
+    if not at_risk or home is None:
+        return 0
+    _reminder, created = Reminder.objects.get_or_create(organisation=home, code=f"digest-{day.isoformat()}")
+    if not created:
+        return 0
+    officers = (
+        Membership.objects.filter(role__in=[Role.REGISTER_OFFICER, Role.ADMINISTRATOR], organisation=home)
+        .filter(user__is_active=True)
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+    recipients = sorted(set(officers))
+    if not recipients:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("RUNTS: %(n)d filings with deadlines at risk") % {"n": len(at_risk)}
+        body = render_to_string(
+            "filings/email/digest.txt",
+            {"filings": at_risk, "today": day, "soon": deadlines.add_days(day, 7), "site": settings.SITE_ROOT},
+        )
+    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
+    return len(recipients)
+
+
+@task()
+def open_due_reviews(*, today: str | None = None, limit: int = 20) -> int:
+    """Start the three-yearly reviews that have fallen due (DM 106/2020 art. 21), a few a day, oldest first.
+
+    A review already opened in the last three years, or still open, is never opened again, so a second run the
+    same day does nothing.
+    """
+    from django.core.exceptions import ValidationError
+
+    from pariter.filings import selectors, services
+    from pariter.filings.kinds import Kind
+
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    opened = 0
+    for entity in selectors.reviews_due(today=day, limit=limit):
+        with translation.override(settings.LANGUAGE_CODE):
+            summary = _(
+                "Three-yearly review of the requirements for registration (DM 106/2020 art. 21): the office "
+                "checks that the entity still meets them. You may be asked for documents."
+            )
+        try:
+            services.filing_open_by_office(entity=entity, kind=Kind.REVIEW, actor=None, summary=summary, today=day)
+        except ValidationError:
+            continue
+        opened += 1
+    return opened

@@ -1,0 +1,522 @@
+"""The officers' workbench and the entities' portal: thin views over the filings' services and selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from pariter.core.access import require_login
+from pariter.core.models import Municipality, Organisation
+from pariter.core.pagination import InvalidCursor, query_without_cursor
+from pariter.filings import access, deadlines, exports, selectors, services
+from pariter.filings.forms import (
+    ActForm,
+    BulkAssignForm,
+    CashStatementForm,
+    DraftForm,
+    NewFilingForm,
+    NoteForm,
+    QueueFilterForm,
+    ReplyForm,
+    StartProcedureForm,
+    UploadForm,
+)
+from pariter.filings.kinds import ENTITY_KINDS, Kind, State
+from pariter.filings.models import Filing
+from pariter.registry.models import Entity
+
+
+def _errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- Officers' workbench -------------------------------------------------------------------------------------
+
+
+def _queue_filters(form: QueueFilterForm) -> selectors.QueueFilters:
+    if not form.is_valid():
+        return selectors.QueueFilters()
+    data = form.cleaned_data
+    municipality = None
+    if data["municipality"]:
+        found = Municipality.objects.filter(name__iexact=data["municipality"].strip()).order_by("-valid_from").first()
+        municipality = found.pk if found else -1
+    assignee = data["assignee"]
+    return selectors.QueueFilters(
+        kind=data["kind"],
+        state=data["state"],
+        section=data["section"].pk if data["section"] else None,
+        municipality=municipality,
+        assignee=int(assignee) if assignee and assignee.isdigit() else None,
+        unassigned=assignee == "none",
+    )
+
+
+@access.require_officer
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    officers = list(selectors.officers())
+    form = QueueFilterForm(request.GET or None, officers=officers)
+    try:
+        page = selectors.queue(_queue_filters(form), cursor=request.GET.get("cursor") or None)
+    except InvalidCursor:
+        raise Http404 from None
+    today = timezone.localdate()
+    return render(
+        request,
+        "filings/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [(f, f.is_overdue(today), f.is_due_soon(today)) for f in page.items],
+            "summary": selectors.summary(today=today),
+            "officers": officers,
+            "filter_query": query_without_cursor(request.GET),
+            "today": today,
+        },
+    )
+
+
+@access.require_officer
+@require_POST
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    officers = list(selectors.officers())
+    form = BulkAssignForm(request.POST, officers=officers)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("filings:queue")
+    choice = form.cleaned_data["assignee"]
+    assignee = next((u for u in officers if str(u.pk) == choice), None)
+    filings = list(Filing.objects.filter(pk__in=form.cleaned_data["filings"]))
+    count = services.filings_assign(filings=filings, assignee=assignee, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("%(n)d filings assigned.") % {"n": count})
+    return redirect(request.POST.get("next", "") if _safe_next(request) else "filings:queue")
+
+
+def _safe_next(request: HttpRequest) -> bool:
+    target = request.POST.get("next", "")
+    return target.startswith("/gestione/pratiche/") and "//" not in target
+
+
+@access.require_officer
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = access.get_filing_for_officer(request, pk)
+    return render(request, "filings/detail.html", _detail_context(filing, request))
+
+
+def _detail_context(filing: Filing, request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    today = timezone.localdate()
+    return {
+        "filing": filing,
+        "events": selectors.timeline(filing),
+        "documents": selectors.documents(filing),
+        "notes": selectors.notes(filing),
+        "actions": filing.allowed_actions(),
+        "note_form": NoteForm(),
+        "officers": list(selectors.officers()),
+        "overdue": filing.is_overdue(today),
+        "due_soon": filing.is_due_soon(today),
+        "cash": getattr(filing, "cash_statement", None) if filing.kind == Kind.ANNUAL_ACCOUNTS else None,
+        **extra,
+    }
+
+
+@access.require_officer
+@require_POST
+def act(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = access.get_filing_for_officer(request, pk)
+    form = ActForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The action could not be read: reload the page and try again."))
+        return redirect("filings:detail", pk=pk)
+    data = form.cleaned_data
+    try:
+        services.filing_act(
+            filing=filing,
+            action=data["action"],
+            actor=request.user,  # type: ignore[arg-type]
+            version=data["version"],
+            note=data["note"],
+            days=data["days"],
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Done. Any act is being prepared and sent to the entity's PEC."))
+    return redirect("filings:detail", pk=pk)
+
+
+@access.require_officer
+@require_POST
+def note(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = access.get_filing_for_officer(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.note_add(filing=filing, author=request.user, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+        messages.success(request, _("Note added."))
+    else:
+        messages.error(request, _("Write the note."))
+    return redirect("filings:detail", pk=pk)
+
+
+@require_login
+@require_GET
+def document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """A document of a filing, shown in the browser (inline) to whoever may see the filing."""
+    doc = access.get_document_for_user(request, pk, document_pk)
+    if not doc.file:
+        raise Http404
+    response = FileResponse(doc.file.open("rb"), content_type="application/pdf", filename=doc.name)
+    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response  # type: ignore[return-value]  # a FileResponse streams, but is an HttpResponseBase all the same
+
+
+# --- Entities' portal ----------------------------------------------------------------------------------------
+
+
+def _organisations(request: HttpRequest) -> list[Organisation]:
+    ids = access.represented_organisation_ids(request.user)
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+@access.require_representative
+def portal(request: HttpRequest) -> HttpResponse:
+    organisations = _organisations(request)
+    organisation = organisations[0]
+    chosen = request.session.get("acting_organisation_id")
+    organisation = next((o for o in organisations if o.pk == chosen), organisation)
+    form = NewFilingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            filing = services.filing_create(
+                organisation=organisation,
+                kind=form.cleaned_data["kind"],
+                actor=request.user,  # type: ignore[arg-type]
+                client_token=form.cleaned_data["token"],
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            return redirect("filings:portal_filing", pk=filing.pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "filings/portal.html",
+        {
+            "organisation": organisation,
+            "filings": selectors.filings_of(organisation),
+            "duties": selectors.due_duties(organisation, today=today),
+            "form": form,
+            "kinds": ENTITY_KINDS,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _portal_context(request: HttpRequest, filing: Filing, **extra: Any) -> dict[str, Any]:
+    documents = [d for d in selectors.documents(filing) if not d.is_office_act or d.rendered_at]
+    return {
+        "filing": filing,
+        "events": selectors.timeline(filing),
+        "documents": documents,
+        "upload_form": UploadForm(),
+        "cash_form": CashStatementForm(
+            initial={
+                f: getattr(filing.cash_statement, f)
+                for f in ("opening_balance", "receipts", "payments", "closing_balance")
+            }
+            if hasattr(filing, "cash_statement")
+            else None
+        ),
+        "reply_form": ReplyForm(),
+        "draft_form": DraftForm(
+            initial={
+                "section": filing.section_id,
+                "pec": filing.pec,
+                "representative_name": filing.representative_name,
+                "representative_tax_code": filing.representative_tax_code,
+                "financial_year": filing.financial_year,
+                "accounts_model": filing.accounts_model,
+                "income": filing.income,
+                "held_fundraising": filing.held_fundraising,
+                "changed_on": filing.changed_on,
+                "summary": filing.summary,
+            }
+        ),
+        "problems": services.submission_problems(filing) if filing.state == State.DRAFT else [],
+        "editable": filing.state in services.ENTITY_EDITABLE_STATES,
+        "needs_cash": filing.kind == Kind.ANNUAL_ACCOUNTS and filing.accounts_model == "D",
+        **extra,
+    }
+
+
+@access.require_representative
+@require_GET
+def portal_filing(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = access.get_filing_for_representative(request, pk)
+    return render(request, "filings/portal_filing.html", _portal_context(request, filing))
+
+
+@access.require_representative
+@require_POST
+def portal_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = access.get_filing_for_representative(request, pk)
+    form = UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            _doc, warnings = services.document_add(
+                filing=filing,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Document added."))
+            for warning in warnings:
+                messages.warning(request, warning)
+            return redirect("filings:portal_filing", pk=pk)
+        form = UploadForm()
+    return render(request, "filings/portal_filing.html", _portal_context(request, filing, upload_form=form), status=400)
+
+
+@access.require_representative
+@require_POST
+def portal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = access.get_filing_for_representative(request, pk)
+    form = DraftForm(request.POST)
+    if form.is_valid():
+        try:
+            services.filing_update_draft(filing=filing, **form.service_fields())
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("filings:portal_filing", pk=pk)
+    filing.refresh_from_db()
+    return render(request, "filings/portal_filing.html", _portal_context(request, filing, draft_form=form), status=400)
+
+
+@access.require_representative
+@require_POST
+def portal_figures(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = access.get_filing_for_representative(request, pk)
+    form = CashStatementForm(request.POST)
+    if form.is_valid():
+        try:
+            statement = services.cash_statement_save(filing=filing, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            if statement.difference():
+                messages.warning(
+                    request,
+                    _("Saved, but the figures do not add up: the difference is %(diff)s.")
+                    % {"diff": statement.difference()},
+                )
+            else:
+                messages.success(request, _("Saved: the cash statement adds up."))
+            return redirect("filings:portal_filing", pk=pk)
+    return render(request, "filings/portal_filing.html", _portal_context(request, filing, cash_form=form), status=400)
+
+
+@access.require_representative
+@require_POST
+def portal_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = access.get_filing_for_representative(request, pk)
+    already = filing.state != State.DRAFT
+    try:
+        filing = services.filing_submit(filing=filing, actor=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, _("The filing was not submitted: correct the problems listed below."))
+        return render(
+            request, "filings/portal_filing.html", _portal_context(request, filing, problems=error.messages), status=400
+        )
+    if already:
+        messages.info(request, _("This filing had already been submitted."))
+    else:
+        messages.success(
+            request,
+            _("Submitted with protocol %(protocol)s: a receipt is on its way to your PEC.")
+            % {"protocol": filing.protocol},
+        )
+    return redirect("filings:portal_filing", pk=pk)
+
+
+@access.require_representative
+@require_POST
+def portal_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = access.get_filing_for_representative(request, pk)
+    form = ReplyForm(request.POST)
+    text = form.cleaned_data["text"] if form.is_valid() else ""
+    try:
+        if filing.state == State.INTEGRATION_REQUESTED:
+            services.filing_answer_integration(filing=filing, actor=request.user, text=text)  # type: ignore[arg-type]
+        else:
+            services.filing_send_observations(filing=filing, actor=request.user, text=text)  # type: ignore[arg-type]
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Sent. The office's term runs again as the law says: see the new deadline."))
+    return redirect("filings:portal_filing", pk=pk)
+
+
+@access.require_representative
+@require_POST
+def portal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = access.get_filing_for_representative(request, pk)
+    try:
+        services.filing_withdraw(filing=filing, actor=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("The filing was withdrawn."))
+    return redirect("filings:portal_filing", pk=pk)
+
+
+# --- Procedures the office starts, and the office's figures --------------------------------------------------
+
+# Office practice, within the law's 180 days (CTS art. 48 c.4): a one-click warning gives 90.
+ONE_CLICK_WARNING_DAYS = 90
+
+
+@access.require_officer
+def start_procedure(request: HttpRequest) -> HttpResponse:
+    form = StartProcedureForm(request.POST or None, initial={"repertory_number": request.GET.get("repertorio")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        entity = Entity.objects.select_related("organisation").filter(repertory_number=data["repertory_number"]).first()
+        if entity is None:
+            form.add_error("repertory_number", _("No entity in the register has this repertorio number."))
+        else:
+            try:
+                filing = services.filing_open_by_office(
+                    entity=entity,
+                    kind=data["kind"],
+                    actor=request.user,  # type: ignore[arg-type]
+                    summary=data["summary"],
+                    cause=data["cause"],
+                    days=data["days"],
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, _("Procedure started: the communication is on its way to the entity's PEC."))
+                return redirect("filings:detail", pk=filing.pk)
+    return render(request, "filings/start.html", {"form": form}, status=400 if request.method == "POST" else 200)
+
+
+@access.require_officer
+@require_GET
+def missing_accounts(request: HttpRequest) -> HttpResponse:
+    year = selectors.accounts_year_overdue(timezone.localdate())
+    try:
+        page = selectors.missing_accounts(year=year, cursor=request.GET.get("cursor") or None)
+    except InvalidCursor:
+        raise Http404 from None
+    return render(
+        request,
+        "filings/missing_accounts.html",
+        {"page": page, "year": year, "days": ONE_CLICK_WARNING_DAYS, "filter_query": query_without_cursor(request.GET)},
+    )
+
+
+@access.require_officer
+@require_POST
+def warn(request: HttpRequest, entity_pk: int) -> HttpResponse:
+    entity = Entity.objects.select_related("organisation").filter(pk=entity_pk).first()
+    if entity is None:
+        raise Http404
+    year = selectors.accounts_year_overdue(timezone.localdate())
+    try:
+        services.filing_open_by_office(
+            entity=entity,
+            kind=Kind.WARNING,
+            actor=request.user,  # type: ignore[arg-type]
+            summary=_(
+                "The accounts for %(year)s were due by %(due)s and have not been deposited (D.Lgs. 117/2017 art. "
+                "48 c.3). Deposit them within the term given, or the entity will be cancelled from the register "
+                "(art. 48 c.4)."
+            )
+            % {"year": year, "due": deadlines.annual_accounts_due(year).strftime("%d/%m/%Y")},
+            days=ONE_CLICK_WARNING_DAYS,
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Warning sent to %(name)s.") % {"name": entity.name})
+    return redirect("filings:missing_accounts")
+
+
+@access.require_officer
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    data = selectors.dashboard(today=timezone.localdate())
+    empty = [0] * len(data.months)
+    totals_in = [sum(col) for col in zip(*[f["in"] for f in data.flows], strict=True)] if data.flows else empty
+    totals_out = [sum(col) for col in zip(*[f["out"] for f in data.flows], strict=True)] if data.flows else empty
+    peak = max([1, *totals_in, *totals_out])
+    # An SVG 640 units wide: the month at the left, two bars (in, decided) of at most 480 units, the figures after.
+    chart = []
+    for n, (month, arrived, decided) in enumerate(zip(data.months, totals_in, totals_out, strict=True)):
+        top, width_in, width_out = 24 * n, round(480 * arrived / peak), round(480 * decided / peak)
+        chart.append(
+            {
+                "month": month,
+                "in": arrived,
+                "out": decided,
+                "text_y": top + 15,
+                "in_y": top + 3,
+                "out_y": top + 12,
+                "in_width": width_in,
+                "out_width": width_out,
+                "label_x": 76 + max(width_in, width_out),
+            }
+        )
+    section_peak = max([1, *[n for _l, _n, n in data.by_section]])
+    return render(
+        request,
+        "filings/dashboard.html",
+        {
+            "data": data,
+            "chart": chart,
+            "chart_height": 24 * len(chart),
+            "sections": [(letter, name, n, round(100 * n / section_peak)) for letter, name, n in data.by_section],
+        },
+    )
+
+
+@access.require_officer
+@require_GET
+def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    content = exports.dashboard_xlsx(selectors.dashboard(today=today))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="runts-pratiche-{today.isoformat()}.xlsx"'
+    return response
