@@ -60,7 +60,9 @@ def _workbook(url: str) -> Path:
     if not WORKBOOK.exists():
         partial = WORKBOOK.with_suffix(".partial.xlsx")
         env = dict(_env(url), DEBUG="1", BENCH_ROWS=str(SIZE), BENCH_OUT=str(partial))
-        subprocess.run([PYTHON, "manage.py", "shell", "-c", MAKE_WORKBOOK], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [PYTHON, "manage.py", "shell", "-c", MAKE_WORKBOOK], cwd=ROOT, env=env, check=True, capture_output=True
+        )
         partial.rename(WORKBOOK)
     return WORKBOOK
 
