@@ -44,6 +44,7 @@ db: setup ## migrate the database and load reference and demo data
 	  sys.exit(Entity.objects.exclude(organisation__source='5x1000_2022').exists())"; then \
 	  $(MANAGE) registry_demo --entities 300 --seed 2; fi
 	@$(MANAGE) registry_export
+	@$(MANAGE) website_demo
 
 run: db ## serve the demo with a task worker on http://127.0.0.1:8000
 	@echo "→ serving on http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the worker)"

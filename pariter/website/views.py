@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from wagtail import views as wagtail_views
@@ -29,7 +30,7 @@ def serve(request: HttpRequest, path: str = "") -> HttpResponseBase:
     if key is not None and (frozen := cache.get(key)) is not None:
         return cache.thaw(request, frozen)
     try:
-        response = wagtail_views.serve(request, path)
+        response = _serve_in_some_language(request, path)
     except InvalidCursor:
         raise Http404 from None
     if isinstance(response, TemplateResponse):
@@ -44,6 +45,25 @@ def serve(request: HttpRequest, path: str = "") -> HttpResponseBase:
     ):
         cache.put(key, cache.freeze(request, response))
     return response
+
+
+def _serve_in_some_language(request: HttpRequest, path: str) -> HttpResponseBase:
+    """The page in the visitor's language; else, where it exists only in Italian, the Italian page.
+
+    English pages share the Italian slugs (translations are copies), so the same address serves both languages.
+    A page not translated yet is shown in Italian, marked as such, rather than answering 404.
+    """
+    try:
+        return wagtail_views.serve(request, path)
+    except Http404:
+        if (translation.get_language() or "")[:2] == settings.LANGUAGE_CODE:
+            raise
+    request.__dict__.pop("_wagtail_route_for_request", None)
+    with translation.override(settings.LANGUAGE_CODE):
+        route = Page.route_for_request(request, path)
+    if route is None:
+        raise Http404
+    return wagtail_views.serve(request, path)  # routes from the cached Italian result
 
 
 def cms_or(fallback: View) -> View:
