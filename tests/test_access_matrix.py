@@ -92,6 +92,7 @@ MATRIX: dict[str, tuple[Any, dict]] = {
     "wagtailusers_users:index": (None, CMS_ADMINS),
     "wagtailsites:index": (None, CMS_ADMINS),
     "organisation_chooser:choose": (None, CMS_EDITORS),
+    "website_translations": (None, CMS_EDITORS),
 }
 
 # Namespaces and libraries whose URLs are covered by sample rows above rather than one by one.

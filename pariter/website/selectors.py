@@ -175,3 +175,37 @@ def feedback_for_page(page: Page, *, cursor: str = "") -> KeysetPage[Any]:
 
 def active_language() -> str:
     return (translation.get_language() or "it")[:2]
+
+
+@dataclass(frozen=True)
+class TranslationStatus:
+    page: Any
+    translation: Any | None
+
+    @property
+    def state(self) -> str:
+        """missing, draft (translated but not published), outdated (the original changed since), current."""
+        if self.translation is None:
+            return "missing"
+        if not self.translation.live:
+            return "draft"
+        original, translated = self.page.last_published_at, self.translation.last_published_at
+        if original and translated and original > translated:
+            return "outdated"
+        return "current"
+
+
+def translation_status(*, source: str, target: str) -> list[TranslationStatus]:
+    """Every page of the source language with its version in the target language, in tree order. Two queries."""
+    originals = list(
+        Page.objects.filter(locale__language_code=source, depth__gt=1)
+        .order_by("path")
+        .only("id", "title", "path", "depth", "live", "translation_key", "last_published_at", "locale_id")
+    )
+    translations = {
+        p.translation_key: p
+        for p in Page.objects.filter(
+            locale__language_code=target, translation_key__in=[p.translation_key for p in originals]
+        ).only("id", "title", "live", "translation_key", "last_published_at", "locale_id")
+    }
+    return [TranslationStatus(page=p, translation=translations.get(p.translation_key)) for p in originals]

@@ -145,3 +145,13 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def translations(request: HttpRequest) -> HttpResponse:
+    """The editors' view of missing and out-of-date English versions (inside Wagtail's admin)."""
+    user = request.user
+    if not user.is_authenticated or not user.has_role_perm(Perm.EDIT_WEBSITE):
+        raise access.deny(request, Perm.EDIT_WEBSITE)
+    rows = selectors.translation_status(source=settings.LANGUAGE_CODE, target="en")
+    counts = {state: sum(1 for r in rows if r.state == state) for state in ("missing", "draft", "outdated", "current")}
+    return render(request, "website/admin/translations.html", {"rows": rows, "counts": counts})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -40,3 +40,20 @@ class RatingsMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_ratings_menu_item() -> MenuItem:
     return RatingsMenuItem(_("Visitors' ratings"), reverse("website:feedback_results"), icon_name="pick", order=900)
+
+
+@hooks.register("register_admin_urls")
+def register_translation_report() -> list[Any]:
+    from pariter.website import views
+
+    return [path("traduzioni/", views.translations, name="website_translations")]
+
+
+class TranslationsMenuItem(MenuItem):
+    def is_shown(self, request: Any) -> bool:
+        return bool(request.user.has_role_perm(Perm.EDIT_WEBSITE))
+
+
+@hooks.register("register_admin_menu_item")
+def register_translations_menu_item() -> MenuItem:
+    return TranslationsMenuItem(_("Translations to do"), reverse("website_translations"), icon_name="globe", order=850)
