@@ -301,6 +301,7 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "ods", "docx", "xlsx", "csv", "txt"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"  # through Django, with attachment and nosniff headers
 WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []  # always a download: an upload never renders as a page here
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "pariter.website.uploads.DocumentForm"  # the content must match the name
 WAGTAILDOCS_MAX_UPLOAD_SIZE = envint("WAGTAIL_MAX_DOCUMENT_BYTES", str(20 * 1024 * 1024))
 # One search engine choice for the whole project: PostgreSQL full text with Italian stemming in
 # production, SQLite FTS5 on the embedded default (the database backend picks the vendor itself).
