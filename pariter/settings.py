@@ -107,7 +107,7 @@ MIDDLEWARE = [
     "pariter.core.middleware.AuditContextMiddleware",
     "pariter.core.middleware.SessionExpiryMiddleware",
     "pariter.core.middleware.StaffMFAMiddleware",
-    "pariter.website.middleware.EditorGroupsMiddleware",
+    "pariter.website.middleware.EditorAreaMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -296,6 +296,7 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no requests to third parties, not even from the editor
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # avatars would come from gravatar.com
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = envint("WAGTAIL_MAX_IMAGE_BYTES", str(5 * 1024 * 1024))
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "ods", "docx", "xlsx", "csv", "txt"]

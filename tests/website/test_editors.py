@@ -101,3 +101,17 @@ def test_scheduled_publishing_waits_for_its_time(site, client):
     revision.save(update_fields=["approved_go_live_at", "content"])
     call_command("publish_scheduled", verbosity=0)
     assert client.get("/notizie/domani/").status_code == 200
+
+
+def test_the_editor_loads_nothing_from_other_hosts_and_can_frame_its_preview(site, as_vera):
+    response = as_vera.get(reverse("wagtailadmin_home"))
+    assert "gravatar" not in response.text
+    csp = response["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in csp and "default-src 'self'" in csp
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_the_public_site_keeps_the_strict_policy(client, site):
+    response = client.get("/privacy/")
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
