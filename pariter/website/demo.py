@@ -434,6 +434,7 @@ def build() -> dict[str, int]:
         found = _child(parent, page.slug)
         if found is not None:
             return found.specific
+        page.show_in_menus = parent.depth == 2  # the sections of the home page are the site's menu
         parent.add_child(instance=page)
         created["pages"] += 1
         return _publish(page)

@@ -54,6 +54,13 @@ def section_children(section: Page, *, cursor: str = "") -> KeysetPage[Any]:
     )
 
 
+def menu_pages(*, locale: Locale) -> list[Any]:
+    home = visible_pages().filter(locale=locale, depth=2).first()
+    if home is None:
+        return []
+    return list(visible_pages().child_of(home).filter(show_in_menus=True).order_by("path")[:6])
+
+
 def latest_articles(*, locale: Locale, limit: int) -> list[Any]:
     from pariter.website.models import ArticlePage
 

@@ -140,3 +140,13 @@ def test_pages_load_no_asset_from_another_host(client, site, path, settings):
             assert url.startswith(settings.SITE_ROOT), url
             continue
         assert url.startswith("/"), url
+
+
+def test_the_home_pages_sections_marked_for_menus_are_in_the_main_menu(client, site):
+    factories.section("diritti", "Diritti", show_in_menus=True)
+    factories.section("archivio", "Archivio")
+    html = client.get("/privacy/").text
+    menu = html[html.index('id="main-nav"') : html.index("</nav>", html.index('id="main-nav"'))]
+    assert 'href="/diritti/"' in menu
+    assert "Archivio" not in menu
+    assert 'aria-current="page"' in client.get("/diritti/").text

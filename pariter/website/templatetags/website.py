@@ -50,3 +50,12 @@ def feedback_box(context: dict[str, Any], page: Any, form: FeedbackForm | None =
         "rating_choices": Rating.choices,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("website/includes/menu.html", takes_context=True)
+def website_menu(context: dict[str, Any], page: Any) -> dict[str, Any]:
+    """The home page's children marked "show in menus", in the page's language: one query."""
+    from pariter.website.selectors import menu_pages
+
+    request = context.get("request")
+    return {"items": menu_pages(locale=page.locale), "current_path": request.path if request else ""}
