@@ -46,6 +46,7 @@ db: setup ## migrate the database and load reference and demo data
 	@$(MANAGE) registry_export
 	@$(MANAGE) filings_demo
 	@$(MANAGE) training_demo
+	@$(MANAGE) website_demo
 
 run: db ## serve the demo with a task worker on http://127.0.0.1:8000
 	@echo "→ serving on http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the worker)"

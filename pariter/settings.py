@@ -73,6 +73,24 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_htmx",
     "bootstrap_italia_template",
+    # The public website: Wagtail CMS (docs/architecture.md, "The public website").
+    "pariter.website",
+    "wagtail.contrib.redirects",
+    "django.contrib.sitemaps",
+    "wagtail.contrib.sitemaps",
+    "wagtail.contrib.simple_translation",
+    "wagtail.contrib.typed_table_block",
+    "wagtail.locales",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +109,8 @@ MIDDLEWARE = [
     "pariter.core.middleware.AuditContextMiddleware",
     "pariter.core.middleware.SessionExpiryMiddleware",
     "pariter.core.middleware.StaffMFAMiddleware",
+    "pariter.website.middleware.EditorAreaMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
 ROOT_URLCONF = os.getenv("ROOT_URLCONF", "pariter.urls")  # the benchmarks mount a naive page beside ours
@@ -269,3 +289,35 @@ FORM_RENDERER = "pariter.core.forms_renderer.FormRenderer"
 
 # Training: participants' personal data is anonymised this many days after their edition ends (counts remain).
 TRAINING_RETENTION_DAYS = envint("TRAINING_RETENTION_DAYS", "1095")
+# --- The public website (pariter.website, Wagtail) ---------------------------
+WAGTAIL_SITE_NAME = "Welfare e pari opportunità"
+WAGTAILADMIN_BASE_URL = SITE_ROOT
+# Editors sign in through allauth, so the second factor applies to the CMS too.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
+# Accounts, passwords and e-mail addresses are allauth's business (the same account, the same second factor).
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no requests to third parties, not even from the editor
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # avatars would come from gravatar.com
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = envint("WAGTAIL_MAX_IMAGE_BYTES", str(5 * 1024 * 1024))
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "ods", "docx", "xlsx", "csv", "txt"]
+WAGTAILDOCS_SERVE_METHOD = "serve_view"  # through Django, with attachment and nosniff headers
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []  # always a download: an upload never renders as a page here
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "pariter.website.uploads.DocumentForm"  # the content must match the name
+WAGTAILDOCS_MAX_UPLOAD_SIZE = envint("WAGTAIL_MAX_DOCUMENT_BYTES", str(20 * 1024 * 1024))
+# One search engine choice for the whole project: PostgreSQL full text with Italian stemming in
+# production, SQLite FTS5 on the embedded default (the database backend picks the vendor itself).
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "italian"},
+}
+# Anonymous page views are cached (per language) until the next publish; seconds, 0 disables.
+WEBSITE_PAGE_CACHE_SECONDS = envint("WEBSITE_PAGE_CACHE_SECONDS", "600")
+WEBSITE_FEEDBACK_RATE_LIMIT = os.getenv("WEBSITE_FEEDBACK_RATE_LIMIT", "5/h")

@@ -33,6 +33,9 @@ POST_ONLY_SIGNED_IN = row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLO
 REPRESENTATIVES = row(LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 POST_ONLY_REPRESENTATIVES = row(LOGIN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 POST_ONLY_OFFICERS = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED)
+# Wagtail's editor: signed-in users without an editor's role are sent back to sign in, never shown a page.
+CMS_EDITORS = row(LOGIN, LOGIN, LOGIN, LOGIN, OK, OK, OK)
+CMS_ADMINS = row(LOGIN, LOGIN, LOGIN, LOGIN, 302, 302, OK)
 POST_ONLY_ADMINS = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED)
 
 # URL name → (kwargs builder, expected per persona), for GET requests.
@@ -136,10 +139,38 @@ MATRIX: dict[str, tuple[Any, dict]] = {
     "account_signup": (None, row(OK, 302, 302, 302, 302, 302, 302)),
     "account_change_password": (None, SIGNED_IN),
     "mfa_index": (None, SIGNED_IN),
+    # The public website: CMS pages are public, the editor is for volunteers (draft) and officers (approve).
+    "website:search": (None, PUBLIC),
+    "website:feed_rss": (None, PUBLIC),
+    "website:feed_atom": (None, PUBLIC),
+    "robots_txt": (None, PUBLIC),
+    "sitemap": (None, PUBLIC),
+    "website:feedback": (lambda w: {"page_id": w["home"].pk}, row(*[NOT_ALLOWED] * 7)),
+    "website:feedback_results": (None, OFFICERS),
+    "website:feedback_page": (lambda w: {"page_id": w["home"].pk}, OFFICERS),
+    "wagtailadmin_home": (None, CMS_EDITORS),
+    "wagtailadmin_explore_root": (None, CMS_EDITORS),
+    "wagtailadmin_pages:add_subpage": (lambda w: {"parent_page_id": w["home"].pk}, CMS_EDITORS),
+    "wagtailadmin_pages:edit": (lambda w: {"page_id": w["home"].pk}, CMS_EDITORS),
+    "wagtailadmin_reports:workflow": (None, CMS_EDITORS),
+    "wagtaildocs:index": (None, CMS_EDITORS),
+    "wagtailusers_users:index": (None, CMS_ADMINS),
+    "wagtailsites:index": (None, CMS_ADMINS),
+    "organisation_chooser:choose": (None, CMS_EDITORS),
+    "website_translations": (None, CMS_EDITORS),
 }
 
 # Namespaces and libraries whose URLs are covered by sample rows above rather than one by one.
-SAMPLED = ("admin:", "account_", "mfa_", "socialaccount_", "usersessions_")
+SAMPLED = (
+    "admin:",
+    "account_",
+    "mfa_",
+    "socialaccount_",
+    "usersessions_",
+    "wagtail",
+    "organisation_chooser:",
+    "simple_translation:",
+)
 
 
 def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
@@ -186,12 +217,15 @@ def world(office, inps, airc, alice, oscar, bianca, eve, charlie, settings, tmp_
 
     filing = filing_services.filing_create(organisation=airc, kind=Kind.REGISTRATION, actor=eve)
     document, _warnings = filing_services.document_add(filing=filing, kind=DocKind.STATUTE, upload=upload(), actor=eve)
+    from pariter.website.models import HomePage
+
     return {
         "edition": edition,
         "enrollment": enrollment,
         "enrollment_token": links.token_for(enrollment),
         "session": edition.sessions.first(),
         "batch": CertificateBatch.objects.create(edition=edition),
+        "home": HomePage.objects.get(locale__language_code="it"),
         "entity": entity,
         "filing": filing,
         "document": document,

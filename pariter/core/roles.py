@@ -30,6 +30,9 @@ class Perm:
     VIEW_AUDIT = "core.view_audit"
     VIEW_HISTORY = "core.view_history"
     DJANGO_ADMIN = "core.django_admin"
+    # The public website (pariter.website): volunteers draft, officers approve and publish.
+    EDIT_WEBSITE = "website.edit"
+    PUBLISH_WEBSITE = "website.publish"
 
 
 # Roles held by the office's own people: they reach the staff area.
@@ -46,14 +49,20 @@ OFFICE_ROLES = frozenset(
 # the public does on behalf of an institution.
 MFA_ROLES = OFFICE_ROLES | {Role.AGENCY_OPERATOR}
 
-_OFFICER = {Perm.STAFF_AREA, Perm.MANAGE_ORGANISATIONS, Perm.VIEW_HISTORY}
+_OFFICER = {
+    Perm.STAFF_AREA,
+    Perm.MANAGE_ORGANISATIONS,
+    Perm.VIEW_HISTORY,
+    Perm.EDIT_WEBSITE,
+    Perm.PUBLISH_WEBSITE,
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset(_OFFICER | {Perm.MANAGE_USERS, Perm.VIEW_AUDIT, Perm.DJANGO_ADMIN}),
     Role.REGISTER_OFFICER: frozenset(_OFFICER),
     Role.TRAINING_OFFICER: frozenset(_OFFICER),
     Role.NETWORK_OFFICER: frozenset(_OFFICER),
-    Role.CIVIL_SERVICE_VOLUNTEER: frozenset({Perm.STAFF_AREA}),
+    Role.CIVIL_SERVICE_VOLUNTEER: frozenset({Perm.STAFF_AREA, Perm.EDIT_WEBSITE}),
     Role.AGENCY_OPERATOR: frozenset(),
     Role.ENTITY_REPRESENTATIVE: frozenset(),
     Role.CITIZEN: frozenset(),
