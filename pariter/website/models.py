@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.apps import apps
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
@@ -274,10 +273,14 @@ class EventsPage(SitePage):
 
     @classmethod
     def can_create_at(cls, parent: Page) -> bool:
-        return apps.is_installed("pariter.training") and super().can_create_at(parent)
+        from pariter.website import selectors
+
+        return selectors.events_enabled() and super().can_create_at(parent)
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not apps.is_installed("pariter.training"):
+        from pariter.website import selectors
+
+        if not selectors.events_enabled():
             raise Http404
         return super().serve(request, *args, **kwargs)
 
