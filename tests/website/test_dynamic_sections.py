@@ -95,3 +95,16 @@ def test_the_open_data_page_lists_every_dataset_with_its_metadata(client, site, 
             assert f'href="/dati-aperti/{file.filename}"' in html
     assert 'href="/dati-aperti/catalogo.ttl"' in html and 'href="/dati-aperti/catalogo.jsonld"' in html
     assert "CC BY 4.0" in html
+
+
+def test_the_home_page_lists_the_real_training_areas_next_editions(client, site):
+    """Both areas installed together: the website reads the training area's own selector, no stand-in."""
+    from tests.training.factories import make_edition
+
+    assert apps.is_installed("pariter.training")
+    edition = make_edition(title="Tutori volontari di minori stranieri non accompagnati")
+    make_edition(title="Bozza non pubblicata", published=False)
+    html = client.get("/").text
+    assert "Tutori volontari di minori stranieri non accompagnati" in html
+    assert edition.get_absolute_url() in html
+    assert "Bozza non pubblicata" not in html
