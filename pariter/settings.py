@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Wagtail's database search declares PostgreSQL full-text fields; the app is inert on SQLite.
+    "django.contrib.postgres",
     "django.contrib.humanize",
     "django.forms",
     "allauth",
