@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -356,6 +357,21 @@ def _edition_page(request: HttpRequest, e: Edition, status: int = 200, **forms: 
     )
 
 
+def _edition_form_post(
+    request: HttpRequest, e: Edition, form: Any, write: Callable[..., Any], success: str, form_key: str
+) -> HttpResponse:
+    """One of the edition page's forms, posted: run its service, or show the page again with the errors (422)."""
+    if form.is_valid():
+        try:
+            write(edition=e, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("training:staff_edition", pk=e.pk)
+    return _edition_page(request, e, status=422, **{form_key: form})
+
+
 @access.require(TrainingPerm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def initiative_create(request: HttpRequest) -> HttpResponse:
@@ -408,64 +424,46 @@ def edition_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     e = access.get_edition_for_manage(request, pk)
-    form = SessionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.session_add(edition=e, **form.cleaned_data)
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, _("The session was added."))
-            return redirect("training:staff_edition", pk=e.pk)
-    return _edition_page(request, e, status=422, session_form=form)
+    return _edition_form_post(
+        request, e, SessionForm(request.POST), services.session_add, _("The session was added."), "session_form"
+    )
 
 
 @access.require(TrainingPerm.MANAGE)
 @require_POST
 def question_create(request: HttpRequest, pk: int) -> HttpResponse:
     e = access.get_edition_for_manage(request, pk)
-    form = QuestionForm(request.POST, edition=e)
-    if form.is_valid():
-        try:
-            services.question_add(edition=e, **form.cleaned_data)
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, _("The question was added to the enrollment form."))
-            return redirect("training:staff_edition", pk=e.pk)
-    return _edition_page(request, e, status=422, question_form=form)
+    return _edition_form_post(
+        request,
+        e,
+        QuestionForm(request.POST, edition=e),
+        services.question_add,
+        _("The question was added to the enrollment form."),
+        "question_form",
+    )
 
 
 @access.require(TrainingPerm.MANAGE)
 @require_POST
 def survey_setup(request: HttpRequest, pk: int) -> HttpResponse:
     e = access.get_edition_for_manage(request, pk)
-    form = SurveySetupForm(request.POST)
-    if form.is_valid():
-        try:
-            services.survey_set(edition=e, **form.cleaned_data)
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, _("The questionnaire was saved."))
-            return redirect("training:staff_edition", pk=e.pk)
-    return _edition_page(request, e, status=422, survey_form=form)
+    return _edition_form_post(
+        request, e, SurveySetupForm(request.POST), services.survey_set, _("The questionnaire was saved."), "survey_form"
+    )
 
 
 @access.require(TrainingPerm.MANAGE)
 @require_POST
 def message_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     e = access.get_edition_for_manage(request, pk)
-    form = ScheduleForm(request.POST)
-    if form.is_valid():
-        try:
-            services.message_schedule(edition=e, **form.cleaned_data)
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, _("The message was scheduled."))
-            return redirect("training:staff_edition", pk=e.pk)
-    return _edition_page(request, e, status=422, schedule_form=form)
+    return _edition_form_post(
+        request,
+        e,
+        ScheduleForm(request.POST),
+        services.message_schedule,
+        _("The message was scheduled."),
+        "schedule_form",
+    )
 
 
 @access.require(TrainingPerm.MANAGE)
