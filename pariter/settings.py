@@ -322,4 +322,7 @@ WAGTAILSEARCH_BACKENDS = {
 }
 # Anonymous page views are cached (per language) until the next publish; seconds, 0 disables.
 WEBSITE_PAGE_CACHE_SECONDS = envint("WEBSITE_PAGE_CACHE_SECONDS", "600")
+# Other public pages (the register's search and entries) are cached for anonymous visitors until the data behind
+# them changes (pariter.core.pagecache); seconds, 0 disables.
+PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", "300")
 WEBSITE_FEEDBACK_RATE_LIMIT = os.getenv("WEBSITE_FEEDBACK_RATE_LIMIT", "5/h")

@@ -297,3 +297,16 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+class CacheVersion(models.Model):
+    """The generation of cached public pages for one scope: bumped by every write to the data they show."""
+
+    scope = models.CharField(max_length=40, primary_key=True)
+    number = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cache version")
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.number}"

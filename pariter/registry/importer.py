@@ -79,7 +79,7 @@ from pariter.registry.models import (
     sort_key,
 )
 from pariter.registry.municipality_match import MunicipalityIndex, MunicipalityNotFound, Place
-from pariter.registry.services import SECTION_KINDS, record_version
+from pariter.registry.services import SECTION_KINDS, record_version, register_changed
 
 IMPORT_REASON = "Ministry open-data import"
 AUDIT_ACTION = "registry.import.completed"
@@ -1135,5 +1135,7 @@ def import_ministry_file(
         sheet.close()
     report.rejected.sort(key=lambda r: r.row_number)
     audit.record(AUDIT_ACTION, changes=report.counts(), reason=report.filename)
+    if report.created or report.updated:
+        register_changed()  # the rows went in without model signals
     report.seconds = time.perf_counter() - started
     return report

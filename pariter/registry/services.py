@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pariter.core import audit
+from pariter.core import audit, pagecache
 from pariter.core.models import Municipality, Organisation, OrganisationKind
 from pariter.core.validators import normalise_tax_code
 from pariter.registry.entries import changed_fields, entry_snapshot, prefetch_for_snapshot
@@ -28,6 +28,15 @@ from pariter.registry.models import (
 )
 
 SECTION_KINDS = {"a": OrganisationKind.VOLUNTEER_ORGANISATION, "d": OrganisationKind.COOPERATIVE}
+
+
+PAGE_CACHE_SCOPE = "registry"
+
+
+def register_changed(**kwargs: Any) -> None:
+    """The register's public pages cached for anonymous visitors are stale: connected to every write of the
+    models they show, and called by the bulk loaders (import, demo), which write without signals."""
+    pagecache.bump(PAGE_CACHE_SCOPE)
 
 
 def _fresh(entity: Entity) -> Entity:

@@ -12,15 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from pariter.core import access
+from pariter.core import access, pagecache
 from pariter.core import selectors as core_selectors
 from pariter.core.pagination import InvalidCursor, query_without_cursor
 from pariter.registry import selectors
 from pariter.registry.forms import AsOfForm, RegisterSearchForm
 from pariter.registry.models import PUBLIC_STATUSES, Entity, EntityStatus
+from pariter.registry.services import PAGE_CACHE_SCOPE as CACHE_SCOPE  # anonymous pages, until the register changes
 
 
 @require_GET
+@pagecache.public_page(CACHE_SCOPE)
 def search(request: HttpRequest) -> HttpResponse:
     sections = selectors.sections()
     form = RegisterSearchForm(request.GET or None, sections=sections)
@@ -91,6 +93,7 @@ def jsonld(entity: Entity, entry: dict[str, Any], url: str) -> str:
 
 
 @require_GET
+@pagecache.public_page(CACHE_SCOPE)
 def entity(request: HttpRequest, repertory_number: int) -> HttpResponse:
     entity = _published(repertory_number)
     form, day = _as_of(request)
@@ -119,6 +122,7 @@ def entity(request: HttpRequest, repertory_number: int) -> HttpResponse:
 
 
 @require_GET
+@pagecache.public_page(CACHE_SCOPE)
 def entity_json(request: HttpRequest, repertory_number: int) -> JsonResponse:
     entity = _published(repertory_number)
     _form, day = _as_of(request)

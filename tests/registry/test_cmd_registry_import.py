@@ -102,6 +102,17 @@ def clean_file(tmp_path: Path, comuni) -> Path:  # type: ignore[no-untyped-def]
     )
 
 
+def test_an_import_makes_the_cached_public_pages_stale(clean_file, comuni):
+    from pariter.core import pagecache
+
+    before = pagecache.version("registry")
+    run(clean_file)
+    after = pagecache.version("registry")
+    assert after > before
+    run(clean_file)  # nothing changed: the cached pages stay good
+    assert pagecache.version("registry") == after
+
+
 def test_it_imports_a_clean_file(clean_file, comuni):
     out, err = run(clean_file)
 

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from pariter.registry import demo, search
+from pariter.registry.services import register_changed
 
 
 class Command(BaseCommand):
@@ -64,6 +65,7 @@ class Command(BaseCommand):
         except demo.DemoError as error:
             raise CommandError(str(error)) from None
         search.refresh_statistics(connection)
+        register_changed()  # the rows went in without model signals
         if result.entities == 0:
             self.stdout.write(
                 "Nothing to add: every body of the directory is already in the register."
