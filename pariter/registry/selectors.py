@@ -57,7 +57,11 @@ def public_entities() -> QuerySet[Entity]:
     return Entity.objects.filter(repertory_number__isnull=False, status__in=PUBLIC_STATUSES)
 
 
-def _filtered(filters: EntitySearch, *, in_name_order: bool = False) -> QuerySet[Entity]:
+def _filtered(
+    filters: EntitySearch, *, in_name_order: bool = False, counting: bool = False, common: bool | None = None
+) -> QuerySet[Entity]:
+    """The public entries that pass `filters`: `in_name_order` for a page, `counting` for the bounded count;
+    `common` is `search.is_common(filters.text)` when already known."""
     qs = public_entities()
     if filters.tax_code:
         qs = qs.filter(tax_code=normalise_tax_code(filters.tax_code))
@@ -75,7 +79,11 @@ def _filtered(filters: EntitySearch, *, in_name_order: bool = False) -> QuerySet
         qs = qs.filter(five_per_thousand=filters.five_per_thousand)
     if filters.in_network is not None:
         qs = qs.filter(in_network=filters.in_network)
-    return search.filter_by_name(qs, filters.text, in_name_order=in_name_order)
+    # Streaming the full-text matches only pays when no other filter narrows the entities much.
+    streamed = counting and not (
+        filters.tax_code or filters.repertory_number or filters.municipality or filters.section
+    )
+    return search.filter_by_name(qs, filters.text, in_name_order=in_name_order, streamed=streamed, common=common)
 
 
 def search_entities(
@@ -90,8 +98,11 @@ def search_entities(
         queryset=EntitySection.objects.filter(valid_to__isnull=True).select_related("section"),
         to_attr="current_sections",
     )
+    common = search.is_common(filters.text)  # one bounded full-text count on SQLite, for both queries' plans
     page = keyset_page(
-        _filtered(filters, in_name_order=True).select_related("municipality").prefetch_related(current_sections),
+        _filtered(filters, in_name_order=True, common=common)
+        .select_related("municipality")
+        .prefetch_related(current_sections),
         order=("sort_name", "id"),
         cursor=cursor,
         size=size,
@@ -99,7 +110,7 @@ def search_entities(
     )
     count = None
     if with_count and not filters.is_empty:
-        count = bounded_count(_filtered(filters), limit=COUNT_LIMIT)
+        count = bounded_count(_filtered(filters, counting=True, common=common), limit=COUNT_LIMIT)
     return SearchResults(page=page, count=count, filters=filters)
 
 

@@ -120,8 +120,10 @@ def test_common_words_and_big_sections_give_the_same_pages_walked_in_name_order(
         EntitySearch(section="b", five_per_thousand=False),
     ]
     sorted_pages = {q: [names(q)] for q in queries}
+    counts = {q: search_entities(q).count for q in queries}
     monkeypatch.setattr(search, "DENSE_ROWS", 2)
     for query in queries:
+        assert search_entities(query).count == counts[query]  # the streamed count agrees with the plain one
         first = search_entities(query, size=3)
         rest = search_entities(query, size=3, cursor=first.page.next_cursor)
         walked = [e.name for e in first.page.items + rest.page.items]
