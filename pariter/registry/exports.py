@@ -33,7 +33,10 @@ from pariter.core.spreadsheets import safe_cell, safe_text
 from pariter.registry.models import EntitySection, OfficeHolder, OfficeHolderRole
 from pariter.registry.selectors import public_entities
 
-CHUNK_SIZE = 2000
+# Rows read per fetch from each of the three streams. On the 150,000-entity register the peak RSS of a CSV export
+# over SQLite was 16 MB above the process's baseline with 2,000 and 9 MB with 500, at the same speed
+# (`exports.write("ministry", "csv", devnull)` in a fresh process).
+CHUNK_SIZE = 500
 LIST_SEPARATOR = ";"
 FORMATS = ("csv", "xlsx", "json")
 CONTENT_TYPES = {
