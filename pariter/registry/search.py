@@ -34,17 +34,16 @@ def filter_by_name(
     queryset: QuerySet,  # type: ignore[type-arg]
     text: str,
     *,
-    in_name_order: bool = False,
+    walk: bool = False,
     streamed: bool = False,
-    common: bool | None = None,
 ) -> QuerySet:  # type: ignore[type-arg]
     """`queryset` narrowed to the entities whose name has every word of `text` (as a stem or a prefix).
 
-    On SQLite, when a word is common (more than DENSE_ROWS matches), two callers ask for another plan:
-    `in_name_order` says the caller reads the first rows in name order (a page), so the name index is walked;
-    `streamed` says it reads any few rows (a bounded count) and no other filter is selective, so the matches
-    stream out of the full-text index and are joined to the entities one by one, stopping at the bound.
-    `common` is `is_common(text)` when the caller already knows it.
+    On SQLite the caller may ask for a plan (PostgreSQL's planner keeps statistics and chooses its own):
+    `walk`, for the first rows in name order of a result known to be big: the name index is walked and each row
+    probed against the matches; `streamed`, for a few rows in any order when no other filter is selective: the
+    full-text index is read as the outer loop and joined to the entities, so a common word's matches are not all
+    collected first (52,000 for "associazione": 9 ms, against 1.3 ms streamed to the 1,001st).
     """
     words = terms(text)
     if not words:
@@ -60,11 +59,9 @@ def filter_by_name(
     match = " ".join('"' + w.replace('"', "") + '"*' for w in words)
     # Safe: the table name is a constant; the match expression is a parameter built from word tokens.
     matches = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])  # noqa: S611
-    if (in_name_order or streamed) and (is_common(text) if common is None else common):
-        if in_name_order:
-            return walk_in_name_order(queryset, matches)
-        # `id IN (matches)` would first collect every match (52,000 for "associazione": 9 ms); joined, SQLite
-        # reads the full-text index as the outer loop and stops at the caller's LIMIT (1.3 ms).
+    if walk:
+        return walk_in_name_order(queryset, matches)
+    if streamed:
         # Safe: constant table name; the match expression is a parameter.
         return queryset.extra(  # noqa: S610
             tables=[FTS_TABLE],
@@ -73,21 +70,6 @@ def filter_by_name(
         )
     return queryset.filter(id__in=matches)
 
-
-# On SQLite, above this many candidate rows, walking the name index and probing the set of candidates finds a page
-# faster than fetching every candidate by id and sorting them all (measured on the 150,000-entity benchmark
-# register: "associazione", 52,000 matches, 115 ms sorted against 15 ms walked; a section of 60,000 entities,
-# 106 ms against 11 ms; a section of 1,400, 3 ms sorted against 36 ms walked).
-DENSE_ROWS = 2000
-
-
-def is_common(text: str) -> bool:
-    """Whether the words of `text` match more than DENSE_ROWS names, on SQLite (one bounded full-text count)."""
-    words = terms(text)
-    if connection.vendor != "sqlite" or not words:
-        return False
-    match = " ".join('"' + w.replace('"', "") + '"*' for w in words)
-    return _has_more_than(DENSE_ROWS, f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
 
 
 def walk_in_name_order(queryset: QuerySet, candidates: Any) -> QuerySet:  # type: ignore[type-arg]
@@ -98,20 +80,6 @@ def walk_in_name_order(queryset: QuerySet, candidates: Any) -> QuerySet:  # type
     reads the entities in name order and stops after a page. Only worth it when the candidates are many.
     """
     return queryset.alias(walk_id=F("id") + 0).filter(walk_id__in=candidates)
-
-
-def is_dense(queryset: QuerySet) -> bool:  # type: ignore[type-arg]
-    """Whether `queryset` has more than DENSE_ROWS rows, on SQLite (PostgreSQL's planner keeps statistics)."""
-    if connection.vendor != "sqlite":
-        return False
-    return queryset.order_by().values("pk")[: DENSE_ROWS + 1].count() > DENSE_ROWS
-
-
-def _has_more_than(limit: int, sql: str, params: list[Any]) -> bool:
-    with connection.cursor() as cursor:
-        # Safe: `sql` is one of this module's constant templates; user text is among `params`.
-        cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT %s)", [*params, limit + 1])
-        return cursor.fetchone()[0] > limit
 
 
 # --- Schema: created by migration 0003 and re-checked after every migrate ----
@@ -166,7 +134,7 @@ def refresh_statistics(conn: BaseDatabaseWrapper) -> None:
     """Bring the planner's statistics on the register up to date after a bulk load (PostgreSQL only)."""
     if conn.vendor == "postgresql":
         with conn.cursor() as cursor:
-            cursor.execute("ANALYZE registry_entity, registry_entitysection")
+            cursor.execute("ANALYZE registry_entity, registry_entitysection, core_municipality")
 
 
 def on_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:

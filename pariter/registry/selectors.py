@@ -7,11 +7,13 @@ from datetime import date
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from pariter.core.models import Municipality
-from pariter.core.pagination import BoundedCount, KeysetPage, bounded_count, keyset_page
+from pariter.core.pagination import BoundedCount, KeysetPage, keyset_page
 from pariter.core.validators import normalise_tax_code
 from pariter.registry import search
 from pariter.registry.entries import entry_snapshot, prefetch_for_snapshot
@@ -57,11 +59,13 @@ def public_entities() -> QuerySet[Entity]:
     return Entity.objects.filter(repertory_number__isnull=False, status__in=PUBLIC_STATUSES)
 
 
-def _filtered(
-    filters: EntitySearch, *, in_name_order: bool = False, counting: bool = False, common: bool | None = None
-) -> QuerySet[Entity]:
-    """The public entries that pass `filters`: `in_name_order` for a page, `counting` for the bounded count;
-    `common` is `search.is_common(filters.text)` when already known."""
+def _filtered(filters: EntitySearch, *, walk: bool = False) -> QuerySet[Entity]:
+    """The public entries that pass `filters`.
+
+    `walk` says the caller wants the first rows in name order from a result known to be big, so on SQLite the
+    filters are written to walk the name index (see `search.walk_in_name_order`). Otherwise they are written for
+    reading a few matches in any order: the bounded candidate list of `search_entities`.
+    """
     qs = public_entities()
     if filters.tax_code:
         qs = qs.filter(tax_code=normalise_tax_code(filters.tax_code))
@@ -70,8 +74,8 @@ def _filtered(
     if filters.municipality is not None:
         qs = qs.filter(municipality=filters.municipality)
     if filters.section:
-        current = EntitySection.objects.filter(section__letter=filters.section, valid_to__isnull=True)
-        if in_name_order and search.is_dense(current):
+        if walk and connection.vendor == "sqlite":
+            current = EntitySection.objects.filter(section__letter=filters.section, valid_to__isnull=True)
             qs = search.walk_in_name_order(qs, current.values("entity_id"))
         else:
             qs = qs.filter(section_periods__section__letter=filters.section, section_periods__valid_to__isnull=True)
@@ -80,10 +84,11 @@ def _filtered(
     if filters.in_network is not None:
         qs = qs.filter(in_network=filters.in_network)
     # Streaming the full-text matches only pays when no other filter narrows the entities much.
-    streamed = counting and not (
-        filters.tax_code or filters.repertory_number or filters.municipality or filters.section
-    )
-    return search.filter_by_name(qs, filters.text, in_name_order=in_name_order, streamed=streamed, common=common)
+    selective = bool(filters.tax_code or filters.repertory_number or filters.municipality or filters.section)
+    return search.filter_by_name(qs, filters.text, walk=walk, streamed=not walk and not selective)
+
+
+_UNINDEXED_NAME = "registry_entity.sort_name || ''"  # the same value and collation as sort_name, without its index
 
 
 def search_entities(
@@ -91,27 +96,43 @@ def search_entities(
 ) -> SearchResults:
     """One page of public entries in a stable order (name, then id), and a count bounded at COUNT_LIMIT.
 
-    The query count is constant: the page, its sections, and the bounded count.
+    With filters, the first query lists at most COUNT_LIMIT + 1 matching ids in any order: it gives the bounded
+    count, and it chooses the page's plan. Up to COUNT_LIMIT matches, the page is read by primary key and sorted
+    (cheap, and immune to a planner that would walk the name index looking for a rare word); beyond, the matches
+    are common enough for walking the name index to find a page after a few rows. Without filters, the index is
+    walked and nothing is counted. Either way four queries: the candidates, the page, its municipalities and its
+    sections.
     """
     current_sections = Prefetch(
         "section_periods",
         queryset=EntitySection.objects.filter(valid_to__isnull=True).select_related("section"),
         to_attr="current_sections",
     )
-    common = search.is_common(filters.text)  # one bounded full-text count on SQLite, for both queries' plans
+    count = None
+    order = ("sort_name", "id")
+    if filters.is_empty:
+        qs = public_entities()
+    else:
+        ids = list(_filtered(filters).order_by().values_list("pk", flat=True)[: COUNT_LIMIT + 1])
+        count = BoundedCount(min(len(ids), COUNT_LIMIT), len(ids) > COUNT_LIMIT)
+        if count.exceeded:
+            qs = _filtered(filters, walk=True)
+        else:
+            # Sorted on an expression no index provides, so the planner fetches the few rows by key: given 700 ids
+            # and `ORDER BY sort_name`, PostgreSQL walked the name index through the whole table (95 ms).
+            unindexed_name = RawSQL(_UNINDEXED_NAME, ())  # noqa: S611  (a constant expression, no parameter)
+            qs = public_entities().filter(pk__in=ids).annotate(unindexed_name=unindexed_name)
+            order = ("unindexed_name", "id")
     page = keyset_page(
-        _filtered(filters, in_name_order=True, common=common)
-        .select_related("municipality")
-        .prefetch_related(current_sections),
-        order=("sort_name", "id"),
+        # The municipalities come in a query of their own, for the page's rows only: joined before the sort, they
+        # made PostgreSQL hash the whole table of 19,000 municipalities for a few hundred matches.
+        qs.prefetch_related("municipality", current_sections),
+        order=order,
         cursor=cursor,
         size=size,
         scope="registry",
     )
-    count = None
-    if with_count and not filters.is_empty:
-        count = bounded_count(_filtered(filters, counting=True, common=common), limit=COUNT_LIMIT)
-    return SearchResults(page=page, count=count, filters=filters)
+    return SearchResults(page=page, count=count if with_count else None, filters=filters)
 
 
 def entity_by_repertory(repertory_number: int) -> Entity | None:

@@ -110,7 +110,10 @@ def test_the_fts_index_follows_renames(register_of_milan):
 
 
 def test_common_words_and_big_sections_give_the_same_pages_walked_in_name_order(register_of_milan, milano, monkeypatch):
-    """On SQLite a filter with many candidates walks the name index instead of sorting: same rows, same order."""
+    """Beyond COUNT_LIMIT matches the page walks the name index instead of sorting the matches: same rows, same
+    order, across pages; the candidates' list still gives the bounded count."""
+    from pariter.registry import selectors
+
     for i in range(6):
         register(f"Associazione Numero {i}", milano, sections="b")
     queries = [
@@ -118,24 +121,38 @@ def test_common_words_and_big_sections_give_the_same_pages_walked_in_name_order(
         EntitySearch(section="b"),
         EntitySearch(section="b", text="associazione numero"),
         EntitySearch(section="b", five_per_thousand=False),
+        EntitySearch(text="associazione", municipality=milano),
     ]
-    sorted_pages = {q: [names(q)] for q in queries}
-    counts = {q: search_entities(q).count for q in queries}
-    monkeypatch.setattr(search, "DENSE_ROWS", 2)
+    sorted_pages = {q: names(q) for q in queries}
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 2)
     for query in queries:
-        assert search_entities(query).count == counts[query]  # the streamed count agrees with the plain one
         first = search_entities(query, size=3)
         rest = search_entities(query, size=3, cursor=first.page.next_cursor)
+        assert first.count.exceeded and first.count.value == 2
         walked = [e.name for e in first.page.items + rest.page.items]
-        assert walked == sorted_pages[query][0][: len(walked)]
-        assert len(walked) == min(6, len(sorted_pages[query][0]))
+        assert walked == sorted_pages[query][: len(walked)]
+        assert len(walked) == min(6, len(sorted_pages[query]))
 
 
-def test_only_sqlite_walks_the_name_index(register_of_milan, monkeypatch):
-    from pariter.registry.models import EntitySection
+def test_only_sqlite_is_told_to_walk_the_name_index(register_of_milan, milano, monkeypatch):
+    from django.test.utils import CaptureQueriesContext
 
-    monkeypatch.setattr(search, "DENSE_ROWS", 0)
-    assert search.is_dense(EntitySection.objects.all()) is (connection.vendor == "sqlite")
+    from pariter.registry import selectors
+
+    for i in range(3):
+        register(f"Associazione Numero {i}", milano)
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 2)
+    with CaptureQueriesContext(connection) as ctx:
+        search_entities(EntitySearch(text="associazione"))
+    page_query = ctx.captured_queries[1]["sql"]
+    assert ("+ 0" in page_query) is (connection.vendor == "sqlite")
+
+
+def test_a_few_matches_are_read_by_key_whatever_the_engine(register_of_milan, django_assert_num_queries):
+    with django_assert_num_queries(4):  # the candidates, the page by their keys, its municipalities and sections
+        results = search_entities(EntitySearch(text="sole"))
+    assert [e.name for e in results.page.items] == ["Cooperativa Sociale Il Sole"]
+    assert results.count.value == 1 and not results.count.exceeded
 
 
 @pytest.mark.postgres
