@@ -71,7 +71,6 @@ def filter_by_name(
     return queryset.filter(id__in=matches)
 
 
-
 def walk_in_name_order(queryset: QuerySet, candidates: Any) -> QuerySet:  # type: ignore[type-arg]
     """`queryset` restricted to the ids in `candidates`, written so that SQLite walks the name index.
 
