@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import Avg, Count
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -59,6 +60,22 @@ def menu_pages(*, locale: Locale) -> list[Any]:
     if home is None:
         return []
     return list(visible_pages().child_of(home).filter(show_in_menus=True).order_by("path")[:6])
+
+
+def language_versions(pages: list[Any], *, request: Any = None) -> dict[Any, dict[str, str]]:
+    """For each page's translation key, the full address of every visible language version, in the order of
+    settings.LANGUAGES; keys with a single version are left out. One query, whatever the number of pages."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    found: dict[Any, dict[str, str]] = {}
+    versions = (
+        visible_pages()
+        .filter(translation_key__in={page.translation_key for page in pages})
+        .select_related("locale")
+        .only("id", "url_path", "translation_key", "locale__language_code")
+    )
+    for version in sorted(versions, key=lambda p: codes.index(p.locale.language_code)):
+        found.setdefault(version.translation_key, {})[version.locale.language_code] = version.get_full_url(request)
+    return {key: urls for key, urls in found.items() if len(urls) > 1}
 
 
 def latest_articles(*, locale: Locale, limit: int) -> list[Any]:
