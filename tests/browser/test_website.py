@@ -123,3 +123,28 @@ def test_saving_a_legal_page_in_the_editor_keeps_languages_and_abbreviations(pag
     assert saved.count("<abbr title=") == 5
     assert '<span lang="en">European Union Public Licence</span>' in saved
     assert not errors, errors
+
+
+def test_the_megamenu_works_from_the_keyboard_and_passes_axe_open(page, live_server, website):
+    page.set_viewport_size({"width": 1280, "height": 900})  # the menu bar of a desktop, not the burger
+    page.goto("/privacy/")
+    button = page.locator("#main-nav .megamenu > button", has_text="Diritti")
+    panel = page.locator(f"#{button.get_attribute('aria-controls')}")
+    assert button.get_attribute("aria-expanded") == "false" and not panel.is_visible()
+    button.focus()
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-expanded") == "true" and panel.is_visible()
+    assert panel.locator("a.dropdown-item").count() >= 4  # the overview and the three guides
+    assert_accessible(page, "megamenu open")
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused and focused.startswith("/diritti/")
+    page.keyboard.press("Escape")
+    assert button.get_attribute("aria-expanded") == "false" and not panel.is_visible()
+    assert page.evaluate("document.activeElement.id") == button.get_attribute("id")
+    page.keyboard.press("Enter")
+    assert panel.is_visible()
+    page.keyboard.press("ArrowDown")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # follows the focused link
+    assert page.url.endswith("/diritti/")

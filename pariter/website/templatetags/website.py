@@ -90,8 +90,11 @@ def feedback_box(context: dict[str, Any], page: Any, form: FeedbackForm | None =
 
 @register.inclusion_tag("website/includes/menu.html", takes_context=True)
 def website_menu(context: dict[str, Any], page: Any) -> dict[str, Any]:
-    """The home page's children marked "show in menus", in the page's language: one query."""
-    from pariter.website.selectors import menu_pages
+    """The site's sections as Bootstrap Italia megamenus, in the page's language (selectors.menu, cached)."""
+    from pariter.website.selectors import menu
 
     request = context.get("request")
-    return {"items": menu_pages(locale=page.locale), "current_path": request.path if request else ""}
+    path = request.path if request else ""
+    sections = menu(locale=page.locale)
+    active = next((s.url for s in sections if path.startswith(s.url)), None)  # the section the visitor is in
+    return {"sections": sections, "current_path": path, "active_url": active}
