@@ -108,7 +108,7 @@ def register(features: FeatureRegistry) -> None:
         "draftail",
         "time",
         draftail_features.EntityFeature(
-            {"type": "TIME", "label": "📅", "description": _("Date, in machine-readable form")},
+            {"type": "TIME", "label": _("Date"), "description": _("Date, in machine-readable form")},
             js=EDITOR_JS,
             css=EDITOR_CSS,
         ),
