@@ -78,8 +78,9 @@ class MenuSection:
 def menu(*, locale: Locale) -> list[MenuSection]:
     """The header's megamenu: the home page's sections marked "show in menus", each with its first visible pages
     (the newest first in a news section). Plain data, kept in the cache under the content version, which every
-    publish, unpublish, move or delete bumps (signals.py), so every worker drops it at once: five queries when it
-    is built, one (the version) afterwards."""
+    publish, unpublish, move or delete bumps (signals.py), so every worker drops it at once. Building it takes
+    the same number of queries whatever the number of sections and pages (tests/website/test_menu.py); reading
+    it takes one (the version)."""
     from pariter.website import cache as page_cache
 
     key = f"website:menu:{page_cache.content_version()}:{locale.pk}"
