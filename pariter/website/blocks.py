@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.typed_table_block.blocks import TypedTableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
 
-# Editors get structure, not looks: headings from h2 down (the page title is the only h1), lists and links.
-RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
-INLINE_FEATURES = ["bold", "italic", "link", "document-link"]
+
+def language_feature(code: str) -> str:
+    return f"lang-{code}"
+
+
+# Editors get structure, not looks: headings from h2 down (the page title is the only h1), lists and links, and
+# the meaning the law asks for (features of rich_text.py): passages in another language of the site (WCAG
+# 3.1.2), abbreviations, dates, addresses and a lead paragraph.
+INLINE_FEATURES = [
+    "bold",
+    "italic",
+    "link",
+    "document-link",
+    *(language_feature(code) for code, _name in settings.LANGUAGES),
+    "abbr",
+    "time",
+]
+RICH_TEXT_FEATURES = ["h2", "h3", "h4", "ol", "ul", "address", "lead", *INLINE_FEATURES]
 
 
 class CalloutBlock(blocks.StructBlock):

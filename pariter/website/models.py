@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
@@ -39,6 +40,15 @@ CONTENT_PAGES = [
 ]
 
 
+def hreflang_links(versions: dict[str, str], plain_url: str) -> list[tuple[str, str]]:
+    """(hreflang, address) for a page's language versions: each names its language with `?lang=`, and
+    `x-default` is the plain address, whose language follows the visitor's choice or browser (views.serve)."""
+    if not versions:
+        return []
+    links = [(code, f"{url}?lang={code}") for code, url in versions.items()]
+    return [*links, ("x-default", versions.get(settings.LANGUAGE_CODE, plain_url))]
+
+
 class SitePage(Page):
     """What every page of the site shares: a one-line summary (lead, Open Graph, lists) and the feedback box."""
 
@@ -49,8 +59,22 @@ class SitePage(Page):
         help_text=_("One or two sentences: shown under the title, in lists, in search results and when shared."),
     )
 
+    share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sharing image"),
+        help_text=_(
+            "Shown when the page is shared on social networks, cut to 1200×630. Give the image a description: it "
+            "is the text for people who cannot see it. Without an image, the site's own is used."
+        ),
+    )
+
     search_fields = [*Page.search_fields, index.SearchField("summary")]
     content_panels = [*Page.content_panels, FieldPanel("summary")]
+    promote_panels = [*Page.promote_panels, FieldPanel("share_image")]
     show_feedback = True
 
     class Meta:
@@ -58,6 +82,25 @@ class SitePage(Page):
 
     def description(self) -> str:
         return self.search_description or self.summary
+
+    def language_versions(self, request: HttpRequest | None = None) -> dict[str, str]:
+        """The full address of each visible language version of this page (itself included), by language code;
+        empty when the page has no visible translation.
+
+        Translations are copies with the same slug, so the addresses are usually one and the same: the visitor's
+        language decides. `hreflang_links` names each version with `?lang=` for search engines.
+        """
+        from pariter.website import selectors
+
+        if "_language_versions" not in self.__dict__:  # the head and the language switch both ask: one query
+            versions = selectors.language_versions([self], request=request)
+            self.__dict__["_language_versions"] = versions.get(self.translation_key, {})
+        return self.__dict__["_language_versions"]  # type: ignore[no-any-return]
+
+    def hreflang_links(self, request: HttpRequest | None = None) -> list[tuple[str, str]]:
+        """(hreflang, address) of each language version, and `x-default`: the plain address, whose language
+        follows the visitor's choice or browser. `?lang=<code>` serves that language (views.serve)."""
+        return hreflang_links(self.language_versions(request), self.get_full_url(request))
 
     def get_template(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
         return f"website/pages/{camelcase_to_underscore(type(self).__name__)}.html"

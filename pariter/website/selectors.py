@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Avg, Count
+from django.conf import settings
+from django.core.cache import cache as django_cache
+from django.db.models import Avg, Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from wagtail.models import Locale, Page
@@ -54,11 +58,78 @@ def section_children(section: Page, *, cursor: str = "") -> KeysetPage[Any]:
     )
 
 
-def menu_pages(*, locale: Locale) -> list[Any]:
+MENU_SECTIONS = 6
+MENU_LINKS = 8  # per section; the section's own page lists the rest
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class MenuSection:
+    title: str
+    url: str
+    links: tuple[MenuLink, ...]
+
+
+def menu(*, locale: Locale) -> list[MenuSection]:
+    """The header's megamenu: the home page's sections marked "show in menus", each with its first visible pages
+    (the newest first in a news section). Plain data, kept in the cache under the content version, which every
+    publish, unpublish, move or delete bumps (signals.py), so every worker drops it at once. Building it takes
+    the same number of queries whatever the number of sections and pages (tests/website/test_menu.py); reading
+    it takes one (the version)."""
+    from pariter.website import cache as page_cache
+
+    key = f"website:menu:{page_cache.content_version()}:{locale.pk}"
+    found = django_cache.get(key)
+    if found is None:
+        found = _build_menu(locale)
+        django_cache.set(key, found, settings.WEBSITE_PAGE_CACHE_SECONDS or None)
+    return found  # type: ignore[no-any-return]
+
+
+def _build_menu(locale: Locale) -> list[MenuSection]:
+    from pariter.website.models import SectionPage
+
     home = visible_pages().filter(locale=locale, depth=2).first()
     if home is None:
         return []
-    return list(visible_pages().child_of(home).filter(show_in_menus=True).order_by("path")[:6])
+    sections = list(visible_pages().child_of(home).filter(show_in_menus=True).order_by("path")[:MENU_SECTIONS])
+    news = set(
+        SectionPage.objects.filter(pk__in=[s.pk for s in sections], newest_first=True).values_list("pk", flat=True)
+    )
+    children: dict[str, list[Any]] = {s.path: [] for s in sections}
+    under_sections = reduce(operator.or_, (Q(path__startswith=s.path) for s in sections), Q(pk__in=[]))
+    candidates = visible_pages().filter(under_sections, depth=home.depth + 2)
+    for page in candidates.order_by("path").only("id", "title", "path", "url_path", "first_published_at"):
+        children[page.path[: len(page.path) - Page.steplen]].append(page)
+    result = []
+    for section in sections:
+        pages = children[section.path]
+        if section.pk in news:
+            pages = sorted(pages, key=lambda p: (p.first_published_at, p.pk), reverse=True)
+        links = tuple(MenuLink(p.title, p.get_url()) for p in pages[:MENU_LINKS])
+        result.append(MenuSection(section.title, section.get_url(), links))
+    return result
+
+
+def language_versions(pages: list[Any], *, request: Any = None) -> dict[Any, dict[str, str]]:
+    """For each page's translation key, the full address of every visible language version, in the order of
+    settings.LANGUAGES; keys with a single version are left out. One query, whatever the number of pages."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    found: dict[Any, dict[str, str]] = {}
+    versions = (
+        visible_pages()
+        .filter(translation_key__in={page.translation_key for page in pages})
+        .select_related("locale")
+        .only("id", "url_path", "translation_key", "locale__language_code")
+    )
+    for version in sorted(versions, key=lambda p: codes.index(p.locale.language_code)):
+        found.setdefault(version.translation_key, {})[version.locale.language_code] = version.get_full_url(request)
+    return {key: urls for key, urls in found.items() if len(urls) > 1}
 
 
 def latest_articles(*, locale: Locale, limit: int) -> list[Any]:

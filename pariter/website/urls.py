@@ -4,6 +4,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 
 from pariter.core import views as core_views
 from pariter.website import feeds, views
+from pariter.website.sitemap import SiteSitemap
 
 app_name = "website"
 
@@ -28,7 +29,7 @@ core_pages = [
 
 site_files = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"wagtail": SiteSitemap}}, name="sitemap"),
 ]
 
 # Last in the project's urlpatterns: every other path is a page of the CMS. Named as Wagtail's own, so

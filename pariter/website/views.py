@@ -26,6 +26,23 @@ View = Callable[..., HttpResponseBase]
 
 def serve(request: HttpRequest, path: str = "") -> HttpResponseBase:
     """Wagtail's page serving, with published pages cached for anonymous visitors until the next publish."""
+    if (language := requested_language(request)) is not None:
+        # A language named in the address (the hreflang links, models.hreflang_links) wins over the visitor's
+        # choice, for this answer only; with a query string the page is never cached, so it costs a render.
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = _serve(request, path)
+            response.headers["Content-Language"] = language
+            return response
+    return _serve(request, path)
+
+
+def requested_language(request: HttpRequest) -> str | None:
+    code = request.GET.get("lang", "")
+    return code if code in dict(settings.LANGUAGES) else None
+
+
+def _serve(request: HttpRequest, path: str) -> HttpResponseBase:
     key = cache.key_for(request, path)
     if key is not None and (frozen := cache.get(key)) is not None:
         return cache.thaw(request, frozen)

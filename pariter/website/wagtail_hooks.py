@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.chooser import ChooserViewSet
+from wagtail.rich_text import FeatureRegistry
 
 from pariter.core.models import Organisation
 from pariter.core.roles import Perm
+from pariter.website import rich_text
 
 
 class OrganisationChooserViewSet(ChooserViewSet):
@@ -57,3 +59,8 @@ class TranslationsMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_translations_menu_item() -> MenuItem:
     return TranslationsMenuItem(_("Translations to do"), reverse("website_translations"), icon_name="globe", order=850)
+
+
+@hooks.register("register_rich_text_features")
+def register_rich_text_features(features: FeatureRegistry) -> None:
+    rich_text.register(features)

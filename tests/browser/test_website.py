@@ -102,3 +102,49 @@ def test_the_officers_ratings_pages_pass_axe(page, live_server, website, oscar):
     page.goto(f"/gestione/sito/valutazioni/{privacy.pk}/")
     assert page.get_by_text("Troppo lunga.").count() == 1
     assert_accessible(page, "ratings of one page")
+
+
+def test_saving_a_legal_page_in_the_editor_keeps_languages_and_abbreviations(page, live_server, website, alice):
+    """The real editor: open the legal notes, save a draft without touching them, and nothing is lost."""
+    from pariter.website.models import StandardPage
+
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    notes = StandardPage.objects.get(slug="note-legali", locale__language_code="it")
+    sign_in_browser(page, signed_in(alice), live_server.url)
+    page.goto(f"/cms/pages/{notes.pk}/edit/")
+    page.locator(".Draftail-Editor").first.wait_for()
+    assert page.locator(".website-draftail-abbr").count() >= 5  # the abbreviations are marked in the editor
+    page.locator("button.action-save").first.click()
+    page.wait_for_load_state("networkidle")
+    notes.refresh_from_db()
+    saved = str(notes.get_latest_revision_as_object().body)
+    assert notes.latest_revision is not None
+    assert saved.count("<abbr title=") == 5
+    assert '<span lang="en">European Union Public Licence</span>' in saved
+    assert not errors, errors
+
+
+def test_the_megamenu_works_from_the_keyboard_and_passes_axe_open(page, live_server, website):
+    page.set_viewport_size({"width": 1280, "height": 900})  # the menu bar of a desktop, not the burger
+    page.goto("/privacy/")
+    button = page.locator("#main-nav .megamenu > button", has_text="Diritti")
+    panel = page.locator(f"#{button.get_attribute('aria-controls')}")
+    assert button.get_attribute("aria-expanded") == "false" and not panel.is_visible()
+    button.focus()
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-expanded") == "true" and panel.is_visible()
+    assert panel.locator("a.dropdown-item").count() >= 4  # the overview and the three guides
+    assert_accessible(page, "megamenu open")
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused and focused.startswith("/diritti/")
+    page.keyboard.press("Escape")
+    assert button.get_attribute("aria-expanded") == "false" and not panel.is_visible()
+    assert page.evaluate("document.activeElement.id") == button.get_attribute("id")
+    page.keyboard.press("Enter")
+    assert panel.is_visible()
+    page.keyboard.press("ArrowDown")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # follows the focused link
+    assert page.url.endswith("/diritti/")

@@ -22,6 +22,7 @@ def ensure_site() -> HomePage:
     if not Page.objects.filter(depth=1).exists():
         Page.add_root(instance=Page(title="Root", slug="root", locale=it))
     importlib.import_module("pariter.website.migrations.0002_initial_site").create_site(apps, None)
+    importlib.import_module("pariter.website.migrations.0004_legal_pages_rich_text").forwards(apps, None)
     return HomePage.objects.get(locale__language_code="it")
 
 
