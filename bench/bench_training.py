@@ -157,6 +157,7 @@ def _run_engine(env: dict[str, str]) -> str:
     with server(env) as port:
         past = [f"/formazione/edizioni/{pk}/" for pk in opening["past"]]
         rows.append(load(port, "training catalogue (5,000 past editions)", ["/formazione/"], requests=400).row())
+        rows.append(load(port, "catalogue archive, first page", ["/formazione/archivio/"], requests=400).row())
         rows.append(load(port, "past edition pages (50 different)", past, requests=400).row())
         rows.append(load(port, "calendar of the month", ["/formazione/calendario/"], requests=200).row())
         rows.append(load(port, "combined iCalendar feed", ["/formazione/calendario.ics"], requests=200).row())
