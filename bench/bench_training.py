@@ -140,14 +140,17 @@ def run() -> str:
 def pages() -> str:
     """In-process figures of the public pages, per engine."""
     lines = [
-        "| engine | page | queries | bytes | p50 ms | p95 ms |",
-        "|--------|------|---------|-------|--------|--------|",
+        "| engine | page | queries | bytes | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms |",
+        "|--------|------|---------|-------|--------|--------|------------|------------|",
     ]
     for engine, url in engines().items():
         env = _prepare(url)
         _manage(env, "collectstatic", "--noinput", "-v", "0")
         for page, r in _work(env, "pages").items():
-            lines.append(f"| {engine} | {page} | {r['queries']} | {r['bytes']} | {r['p50_ms']} | {r['p95_ms']} |")
+            lines.append(
+                f"| {engine} | {page} | {r['queries']} | {r['bytes']} | {r['p50_ms']} | {r['p95_ms']} "
+                f"| {r['cpu_p50_ms']} | {r['cpu_p95_ms']} |"
+            )
     return "\n".join(lines)
 
 
