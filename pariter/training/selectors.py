@@ -21,6 +21,7 @@ from pariter.training.models import (
     EnrollmentState,
     Gender,
     Initiative,
+    InitiativeKind,
     Question,
     ScheduledMessage,
     TrainingSession,
@@ -44,7 +45,11 @@ def _catalogue_cards(qs: QuerySet[Edition], *, audience: str, kind: str) -> Quer
 
 
 def _with_topic_names(page: KeysetPage[Edition]) -> KeysetPage[Edition]:
-    """Each card's topic names, read in one query as plain strings (a prefetch builds a manager per card)."""
+    """Each card's topic names, read in one query as plain strings (a prefetch builds a manager per card), and its
+    kind and audience labels, translated once per page rather than once per card (`get_FOO_display` rebuilds the
+    choices and translates them on every call)."""
+    kinds = {value: str(label) for value, label in InitiativeKind.choices}
+    audiences = {value: str(label) for value, label in Audience.choices}
     names: dict[int, list[str]] = defaultdict(list)
     through = Initiative.topics.through
     rows = through.objects.filter(initiative_id__in={e.initiative_id for e in page.items}).order_by("topic__name")
@@ -52,6 +57,8 @@ def _with_topic_names(page: KeysetPage[Edition]) -> KeysetPage[Edition]:
         names[initiative_id].append(name)
     for e in page.items:
         e.topic_names = names[e.initiative_id]  # type: ignore[attr-defined]
+        e.kind_label = kinds.get(e.initiative.kind, "")  # type: ignore[attr-defined]
+        e.audience_label = audiences.get(e.initiative.audience, "")  # type: ignore[attr-defined]
     return page
 
 
