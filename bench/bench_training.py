@@ -2,7 +2,11 @@
 
 gunicorn (2 workers) on loopback for the pages and the rush; the check-in scan goes through the view in-process
 (Django test client, with its middleware and audit write); the certificate batch runs the background task itself.
-SQLite by default (var/bench/training.sqlite3); set BENCH_TRAINING_DB to a PostgreSQL URL to use that instead.
+Each engine of `BENCH_ENGINES` gets its own database, built once: var/bench/training.sqlite3 for SQLite, and
+`BENCH_TRAINING_PG_URL` (default pariter_bench_training) for PostgreSQL when a server answers on 127.0.0.1:5432.
+
+`python -m bench.bench_training pages` measures only the public pages inside one process (no HTTP, no
+concurrency): the queries and p50/p95 of the catalogue, its archive and past edition pages, per engine.
 """
 
 from __future__ import annotations
@@ -12,18 +16,37 @@ import json
 import os
 import re
 import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
+from bench.dataset import postgres_available
 from bench.harness import HEADER, PYTHON, ROOT, load, production_env, server
 
-DB = os.environ.get("BENCH_TRAINING_DB", f"sqlite:///{ROOT / 'var' / 'bench' / 'training.sqlite3'}")
+SQLITE_URL = f"sqlite:///{ROOT / 'var' / 'bench' / 'training.sqlite3'}"
+PG_URL = os.environ.get("BENCH_TRAINING_PG_URL", "postgres://postgres@127.0.0.1:5432/pariter_bench_training")
 
 
-def _env() -> dict[str, str]:
+def engines() -> dict[str, str]:
+    chosen = {"sqlite": SQLITE_URL}
+    if postgres_available():
+        chosen["postgresql"] = PG_URL
+    wanted = os.environ.get("BENCH_ENGINES")
+    if wanted:
+        chosen = {k: v for k, v in chosen.items() if k in wanted.split(",")}
+    return chosen
+
+
+def _create_pg_database(url: str) -> None:
+    name = url.rsplit("/", 1)[-1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], capture_output=True)
+
+
+def _env(url: str) -> dict[str, str]:
     (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
     return production_env(
         {
-            "DATABASE_URL": DB,
+            "DATABASE_URL": url,
             "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
             "MEDIA_ROOT": str(ROOT / "var" / "bench" / "media"),
             "TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
@@ -40,8 +63,10 @@ def _manage(env: dict[str, str], *args: str) -> None:
 
 def _work(env: dict[str, str], *args: str) -> dict:
     out = subprocess.run(
-        [PYTHON, "-m", "bench.training_work", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        [PYTHON, "-m", "bench.training_work", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
+    if out.returncode:
+        raise RuntimeError(f"training_work {' '.join(args)} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -88,17 +113,54 @@ def _rush(port: int, edition: int, people: int = 200, concurrency: int = 50) -> 
     return sum(s != 302 for s in statuses), statuses
 
 
-def run() -> str:
-    env = _env()
+def _prepare(url: str) -> dict[str, str]:
+    env = _env(url)
+    if url.startswith("postgres"):
+        _create_pg_database(url)
     _manage(env, "migrate", "--noinput", "-v", "0")
     _manage(env, "load_reference_data")
     _manage(env, "seed_directory")
     _work(env, "build")
+    # Fresh planner statistics after the bulk load, as autovacuum would give a long-running database.
+    if url.startswith("postgres"):
+        subprocess.run(["psql", url, "-qc", "ANALYZE"], capture_output=True)
+    return env
+
+
+def run() -> str:
+    out = []
+    for engine, url in engines().items():
+        out.append(f"\n### {engine}\n")
+        out.append(_run_engine(_prepare(url)))
+        print("\n".join(out), flush=True)
+        out = []
+    return "\n".join(out)
+
+
+def pages() -> str:
+    """In-process figures of the public pages, per engine."""
+    lines = [
+        "| engine | page | queries | bytes | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms |",
+        "|--------|------|---------|-------|--------|--------|------------|------------|",
+    ]
+    for engine, url in engines().items():
+        env = _prepare(url)
+        _manage(env, "collectstatic", "--noinput", "-v", "0")
+        for page, r in _work(env, "pages").items():
+            lines.append(
+                f"| {engine} | {page} | {r['queries']} | {r['bytes']} | {r['p50_ms']} | {r['p95_ms']} "
+                f"| {r['cpu_p50_ms']} | {r['cpu_p95_ms']} |"
+            )
+    return "\n".join(lines)
+
+
+def _run_engine(env: dict[str, str]) -> str:
     opening = _work(env, "opening")
     rows = [HEADER]
     with server(env) as port:
         past = [f"/formazione/edizioni/{pk}/" for pk in opening["past"]]
         rows.append(load(port, "training catalogue (5,000 past editions)", ["/formazione/"], requests=400).row())
+        rows.append(load(port, "catalogue archive, first page", ["/formazione/archivio/"], requests=400).row())
         rows.append(load(port, "past edition pages (50 different)", past, requests=400).row())
         rows.append(load(port, "calendar of the month", ["/formazione/calendario/"], requests=200).row())
         rows.append(load(port, "combined iCalendar feed", ["/formazione/calendario.ics"], requests=200).row())
@@ -118,3 +180,7 @@ def run() -> str:
         f"({batch['status']}).",
     ]
     return "\n".join(lines)
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["pages"]:
+    print(pages())

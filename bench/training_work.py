@@ -5,6 +5,8 @@
 `python -m bench.training_work checkin`   300 scans at the door through the view (Django test client), p50/p95
 `python -m bench.training_work batch`     300 certificates issued and zipped by the background task, seconds
 `python -m bench.training_work count ID`  the states of an edition's enrollments, in order of arrival
+`python -m bench.training_work pages`     the catalogue, its archive and 50 past edition pages in-process (Django
+                                          test client, one thread, the settings of the environment): queries, p50/p95
 
 Each prints one JSON object.
 """
@@ -199,7 +201,65 @@ def batch() -> dict:
     }
 
 
+def _timed(client: object, paths: list[str], requests: int) -> dict:
+    from django.db import connection
+
+    get = client.get  # type: ignore[attr-defined]
+    for path in paths[:10]:
+        get(path)
+    queries: list[str] = []
+
+    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    # A wrapper, not CaptureQueriesContext: it survives the connection being checked between requests.
+    with connection.execute_wrapper(count):
+        response = get(paths[0])
+    assert response.status_code == 200, (paths[0], response.status_code)
+    timings, cpu = [], []
+    for i in range(requests):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        response = get(paths[i % len(paths)])
+        timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
+        assert response.status_code == 200, (paths[i % len(paths)], response.status_code)
+    timings.sort()
+    cpu.sort()
+    # Wall time includes waiting for a busy machine; this process's CPU time (which, on SQLite, includes the
+    # database's work, and on PostgreSQL excludes the server's) is what the code itself costs.
+    return {
+        "queries": len(queries),
+        "bytes": len(response.content),
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1),
+        "cpu_p50_ms": round(statistics.median(cpu), 1),
+        "cpu_p95_ms": round(cpu[int(len(cpu) * 0.95) - 1], 1),
+    }
+
+
+def pages() -> dict:
+    """What a page costs inside the process, without HTTP or concurrency: the part the code can change."""
+    from django.test import Client
+
+    requests = int(os.environ.get("BENCH_PAGE_REQUESTS", "300"))
+    past = list(
+        Edition.objects.filter(is_published=True, ends_at__lt=timezone.now())
+        .order_by("-ends_at", "-id")
+        .values_list("pk", flat=True)[:5000:100]
+    )
+    client = Client(HTTP_ACCEPT_LANGUAGE="it")
+    result = {
+        "catalogue": _timed(client, ["/formazione/"], requests),
+        "past_editions": _timed(client, [f"/formazione/edizioni/{pk}/" for pk in past], requests),
+    }
+    archive = client.get("/formazione/archivio/")
+    if archive.status_code == 200:
+        result["archive"] = _timed(client, ["/formazione/archivio/"], requests)
+    return result
+
+
 if __name__ == "__main__":
     what = sys.argv[1]
-    result = {"build": build, "opening": opening, "checkin": checkin, "batch": batch}.get(what)
+    result = {"build": build, "opening": opening, "checkin": checkin, "batch": batch, "pages": pages}.get(what)
     print(json.dumps(result() if result else count(int(sys.argv[2]))))

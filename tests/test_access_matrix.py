@@ -74,6 +74,7 @@ MATRIX: dict[str, tuple[Any, dict]] = {
     # Training: the public catalogue; signed links (a tampered one answers 400); the officer's pages (the register
     # officer persona has no training role); check-in also for civil-service volunteers.
     "training:catalogue": (None, PUBLIC),
+    "training:archive": (None, PUBLIC),
     "training:calendar": (None, PUBLIC),
     "training:calendar_ics": (None, PUBLIC),
     "training:edition": (lambda w: {"pk": w["edition"].pk}, PUBLIC),
@@ -105,6 +106,11 @@ MATRIX: dict[str, tuple[Any, dict]] = {
     "training:batch_start": (lambda w: {"pk": w["edition"].pk}, POST_ONLY_TRAINING),
     "training:batch": (lambda w: {"pk": w["batch"].pk}, TRAINING),
     "training:batch_download": (lambda w: {"pk": w["batch"].pk}, row(LOGIN, *[FORBIDDEN] * 5, NOT_FOUND)),
+    "training:session_edit": (lambda w: {"pk": w["session"].pk}, TRAINING),
+    "training:session_delete": (lambda w: {"pk": w["session"].pk}, TRAINING),
+    "training:question_edit": (lambda w: {"pk": w["question"].pk}, TRAINING),
+    "training:question_remove": (lambda w: {"pk": w["question"].pk}, TRAINING),
+    "training:question_move": (lambda w: {"pk": w["question"].pk}, POST_ONLY_TRAINING),
     "training:check_in": (lambda w: {"pk": w["session"].pk}, CHECK_IN),
     "training:attendance_set": (lambda w: {"pk": w["session"].pk}, POST_ONLY_TRAINING),
     "filings:queue": (None, OFFICERS),
@@ -206,7 +212,7 @@ def world(office, inps, airc, alice, oscar, bianca, eve, charlie, settings, tmp_
     settings.MEDIA_ROOT = tmp_path
     opendata.export_all()
     from pariter.training import links
-    from pariter.training.models import CertificateBatch
+    from pariter.training.models import CertificateBatch, Question
     from tests.training.factories import enroll, make_edition
 
     edition = make_edition()
@@ -224,6 +230,7 @@ def world(office, inps, airc, alice, oscar, bianca, eve, charlie, settings, tmp_
         "enrollment": enrollment,
         "enrollment_token": links.token_for(enrollment),
         "session": edition.sessions.first(),
+        "question": Question.objects.create(edition=edition, label="Ente di appartenenza?"),
         "batch": CertificateBatch.objects.create(edition=edition),
         "home": HomePage.objects.get(locale__language_code="it"),
         "entity": entity,

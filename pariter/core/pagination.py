@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core import signing
@@ -35,7 +36,8 @@ class KeysetPage[T: Model]:
 
 
 def _key(obj: Any, fields: Sequence[str]) -> list[Any]:
-    return [getattr(obj, f) for f in fields]
+    # Dates and times travel as ISO 8601 text (JSON has no date); every engine compares them parsed back.
+    return [value.isoformat() if isinstance(value, date) else value for value in (getattr(obj, f) for f in fields)]
 
 
 def encode_cursor(key: list[Any], direction: str, scope: str) -> str:

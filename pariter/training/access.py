@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 
 from pariter.core.access import deny
 from pariter.core.roles import Role
-from pariter.training.models import CertificateBatch, Edition, TrainingSession
+from pariter.training.models import CertificateBatch, Edition, Question, TrainingSession
 
 
 class TrainingPerm:
@@ -68,6 +68,18 @@ def get_session_for_check_in(request: HttpRequest, pk: int) -> TrainingSession:
     if not has_perm(request.user, TrainingPerm.CHECK_IN):
         raise deny(request, TrainingPerm.CHECK_IN)
     return get_object_or_404(TrainingSession.objects.select_related("edition__initiative"), pk=pk)
+
+
+def get_session_for_manage(request: HttpRequest, pk: int) -> TrainingSession:
+    if not has_perm(request.user, TrainingPerm.MANAGE):
+        raise deny(request, TrainingPerm.MANAGE)
+    return get_object_or_404(TrainingSession.objects.select_related("edition__initiative"), pk=pk)
+
+
+def get_question_for_manage(request: HttpRequest, pk: int) -> Question:
+    if not has_perm(request.user, TrainingPerm.MANAGE):
+        raise deny(request, TrainingPerm.MANAGE)
+    return get_object_or_404(Question.objects.select_related("edition__initiative", "depends_on"), pk=pk)
 
 
 def get_batch_for_manage(request: HttpRequest, pk: int) -> CertificateBatch:

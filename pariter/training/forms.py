@@ -211,12 +211,20 @@ class EditionCreateForm(EditionForm):
 
 class SessionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    starts_at = forms.DateTimeField(label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ends_at = forms.DateTimeField(label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    starts_at = forms.DateTimeField(
+        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
     break_minutes = forms.IntegerField(label=_("Breaks (minutes)"), min_value=0, max_value=600, initial=0)
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     capacity = forms.IntegerField(label=_("Room capacity"), min_value=1, required=False)
+
+
+def session_initial(session: Any) -> dict[str, Any]:
+    return {name: getattr(session, name) for name in SessionForm.base_fields}
 
 
 class QuestionForm(forms.Form):
@@ -233,11 +241,26 @@ class QuestionForm(forms.Form):
         label=_("has the answer"), max_length=200, required=False, help_text=_("For yes/no questions: yes or no.")
     )
 
-    def __init__(self, *args: Any, edition: Edition, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, edition: Edition, question: Question | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: forms.ModelChoiceField = self.fields["depends_on"]  # type: ignore[assignment]
-        field.queryset = edition.questions.exclude(kind=QuestionKind.TEXT)
+        parents = edition.active_questions().exclude(kind=QuestionKind.TEXT)
+        if question is not None:
+            # The service refuses loops too; the list simply does not offer them.
+            parents = parents.exclude(pk=question.pk).exclude(depends_on=question)
+        field.queryset = parents
         field.empty_label = _("(always shown)")
+
+    @classmethod
+    def initial_for(cls, question: Question) -> dict[str, Any]:
+        return {
+            "label": question.label,
+            "kind": question.kind,
+            "choices": question.choices,
+            "required": question.required,
+            "depends_on": question.depends_on_id,
+            "depends_value": question.depends_value,
+        }
 
 
 class SurveySetupForm(forms.Form):

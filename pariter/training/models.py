@@ -123,7 +123,12 @@ class Edition(models.Model):
         verbose_name = _("edition")
         verbose_name_plural = _("editions")
         ordering = ("starts_at", "id")
-        indexes = [models.Index(fields=["is_published", "starts_at", "id"], name="training_edition_public")]
+        indexes = [
+            models.Index(fields=["is_published", "starts_at", "id"], name="training_edition_public"),
+            # The catalogue's "not ended yet" is a short range at the end of this index, however long the past; the
+            # archive walks it backwards from today and stops after a page.
+            models.Index(fields=["is_published", "ends_at", "id"], name="training_edition_ends"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.initiative.title} – {self.name}"
@@ -147,6 +152,10 @@ class Edition(models.Model):
     def is_accredited(self) -> bool:
         return self.accredited_at is not None
 
+    def active_questions(self) -> models.QuerySet[Question]:
+        """The questions of the enrollment form (archived ones are kept for their answers, never asked again)."""
+        return self.questions.filter(archived_at__isnull=True)
+
 
 class TrainingSession(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="sessions")
@@ -162,7 +171,11 @@ class TrainingSession(models.Model):
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
         ordering = ("starts_at", "id")
-        indexes = [models.Index(fields=["starts_at"], name="training_session_start")]
+        indexes = [
+            models.Index(fields=["starts_at"], name="training_session_start"),
+            # An edition's sessions in order (the edition page, the catalogue's first venue).
+            models.Index(fields=["edition", "starts_at"], name="training_session_edition"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="training_session_ends_after")
         ]
@@ -202,6 +215,8 @@ class Question(models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="dependants", verbose_name=_("shown if")
     )
     depends_value = models.CharField(_("has the answer"), max_length=200, blank=True)
+    # A question people have answered is archived instead of deleted: it leaves the form, its answers keep a label.
+    archived_at = models.DateTimeField(_("archived on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("enrollment question")

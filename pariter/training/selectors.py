@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from pariter.core.pagination import KeysetPage, keyset_page
 from pariter.training import rules
 from pariter.training.models import (
     Attendance,
@@ -20,35 +21,77 @@ from pariter.training.models import (
     EnrollmentState,
     Gender,
     Initiative,
+    InitiativeKind,
+    Question,
     ScheduledMessage,
     TrainingSession,
 )
 
-CATALOGUE_LIMIT = 60
+# Cards per page of the catalogue and of its archive: a page renders in constant time whatever the history.
+CATALOGUE_PAGE = 24
 
 
 def _public_editions() -> QuerySet[Edition]:
     return Edition.objects.filter(is_published=True).select_related("initiative")
 
 
-def catalogue(*, now: datetime | None = None, audience: str = "", kind: str = "") -> list[Edition]:
-    """Published editions that have not ended, soonest first (the index on is_published, starts_at serves it)."""
-    now = now or timezone.now()
-    qs = _public_editions().filter(ends_at__gte=now)
+def _catalogue_cards(qs: QuerySet[Edition], *, audience: str, kind: str) -> QuerySet[Edition]:
     if audience:
         qs = qs.filter(initiative__audience=audience)
     if kind:
         qs = qs.filter(initiative__kind=kind)
     first_venue = TrainingSession.objects.filter(edition=OuterRef("pk")).order_by("starts_at").values("venue")[:1]
-    return list(
-        qs.annotate(first_venue=Subquery(first_venue))
-        .prefetch_related("initiative__topics")
-        .order_by("starts_at", "id")[:CATALOGUE_LIMIT]
+    return qs.annotate(first_venue=Subquery(first_venue))
+
+
+def _with_topic_names(page: KeysetPage[Edition]) -> KeysetPage[Edition]:
+    """Each card's topic names, read in one query as plain strings (a prefetch builds a manager per card), and its
+    kind and audience labels, translated once per page rather than once per card (`get_FOO_display` rebuilds the
+    choices and translates them on every call)."""
+    kinds = {value: str(label) for value, label in InitiativeKind.choices}
+    audiences = {value: str(label) for value, label in Audience.choices}
+    names: dict[int, list[str]] = defaultdict(list)
+    through = Initiative.topics.through
+    rows = through.objects.filter(initiative_id__in={e.initiative_id for e in page.items}).order_by("topic__name")
+    for initiative_id, name in rows.values_list("initiative_id", "topic__name"):
+        names[initiative_id].append(name)
+    for e in page.items:
+        e.topic_names = names[e.initiative_id]  # type: ignore[attr-defined]
+        e.kind_label = kinds.get(e.initiative.kind, "")  # type: ignore[attr-defined]
+        e.audience_label = audiences.get(e.initiative.audience, "")  # type: ignore[attr-defined]
+    return page
+
+
+def catalogue(
+    *, now: datetime | None = None, audience: str = "", kind: str = "", cursor: str | None = None
+) -> KeysetPage[Edition]:
+    """Published editions that have not ended, soonest first, one keyset page at a time.
+
+    The filter on `ends_at` is served by the `training_edition_ends` index, so the past (any number of ended
+    editions) is never read; no row is counted."""
+    now = now or timezone.now()
+    qs = _catalogue_cards(_public_editions().filter(ends_at__gte=now), audience=audience, kind=kind)
+    return _with_topic_names(
+        keyset_page(qs, order=("starts_at", "id"), cursor=cursor, size=CATALOGUE_PAGE, scope="training.catalogue")
+    )
+
+
+def archive(
+    *, now: datetime | None = None, audience: str = "", kind: str = "", cursor: str | None = None
+) -> KeysetPage[Edition]:
+    """Published editions that have ended, the most recently ended first, one keyset page at a time: both engines
+    walk `training_edition_ends` backwards from today and stop after a page."""
+    now = now or timezone.now()
+    qs = _catalogue_cards(_public_editions().filter(ends_at__lt=now), audience=audience, kind=kind)
+    return _with_topic_names(
+        keyset_page(
+            qs, order=("ends_at", "id"), cursor=cursor, size=CATALOGUE_PAGE, scope="training.archive", descending=True
+        )
     )
 
 
 def edition_public(pk: int) -> Edition | None:
-    return _public_editions().prefetch_related("sessions", "questions", "initiative__topics").filter(pk=pk).first()
+    return _public_editions().prefetch_related("sessions", "initiative__topics").filter(pk=pk).first()
 
 
 def places_taken(edition: Edition) -> dict[str, int]:
@@ -88,7 +131,7 @@ def upcoming_public_events(*, limit: int) -> list[PublicEvent]:
             venue=e.first_venue or "Online",  # type: ignore[attr-defined]
             url=e.get_absolute_url(),
         )
-        for e in catalogue()[: max(limit, 0)]
+        for e in catalogue().items[: max(limit, 0)]
         if e.starts_at and e.ends_at
     ]
 
@@ -275,6 +318,20 @@ def survey_results(edition: Edition) -> tuple[list[tuple[str, float, Counter[int
         n = sum(counts.values())
         results.append((statement, (sum(k * v for k, v in counts.items()) / n) if n else 0.0, counts))
     return results, [r.comment for r in responses if r.comment], len(responses)
+
+
+def question_answers(question: Question) -> list[str]:
+    """The answers given to a question (anonymised enrollments have none left). Answers are encrypted at rest, so
+    this reads the edition's enrollments: a few hundred at most, and only when an officer edits or removes it."""
+    key = str(question.pk)
+    found = []
+    for e in Enrollment.objects.filter(edition_id=question.edition_id, anonymised_at__isnull=True).exclude(
+        answers_encrypted=""
+    ):
+        value = e.answers.get(key, "")
+        if value:
+            found.append(value)
+    return found
 
 
 def initiatives() -> QuerySet[Initiative]:

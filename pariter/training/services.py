@@ -153,6 +153,56 @@ def _schedule_end_of_edition(edition: Edition) -> None:
         )
 
 
+def _check_question(
+    *,
+    edition: Edition,
+    label: str,
+    kind: str,
+    choices: str,
+    depends_on: Question | None,
+    depends_value: str,
+    question: Question | None = None,
+) -> None:
+    if not label.strip():
+        raise ValidationError({"label": _("Write the question.")})
+    if kind == QuestionKind.CHOICE and len([c for c in choices.splitlines() if c.strip()]) < 2:
+        raise ValidationError({"choices": _("A question with a list needs at least two choices, one per line.")})
+    if depends_on is None:
+        return
+    if depends_on.edition_id != edition.pk or depends_on.archived_at is not None:
+        raise ValidationError(
+            {"depends_on": _("The question it depends on must be an active question of this edition.")}
+        )
+    if question is not None and (depends_on.pk == question.pk or depends_on.pk in _descendants(question)):
+        raise ValidationError(
+            {"depends_on": _("A question cannot depend on itself or on a question that depends on it.")}
+        )
+    allowed = ["yes", "no"] if depends_on.kind == QuestionKind.YES_NO else depends_on.choice_list()
+    if depends_on.kind == QuestionKind.TEXT or depends_value not in allowed:
+        raise ValidationError(
+            {
+                "depends_value": _("Use one of the answers of the question it depends on: %(answers)s.")
+                % {"answers": ", ".join(allowed) or "—"}
+            }
+        )
+
+
+def _descendants(question: Question) -> set[int]:
+    """The ids of the questions shown only through this one, at any depth."""
+    children: dict[int, list[int]] = {}
+    for pk, parent in Question.objects.filter(edition_id=question.edition_id).values_list("pk", "depends_on_id"):
+        if parent is not None:
+            children.setdefault(parent, []).append(pk)
+    found: set[int] = set()
+    todo = list(children.get(question.pk, []))
+    while todo:
+        pk = todo.pop()
+        if pk not in found:
+            found.add(pk)
+            todo.extend(children.get(pk, []))
+    return found
+
+
 @transaction.atomic
 def question_add(
     *,
@@ -164,21 +214,9 @@ def question_add(
     depends_on: Question | None = None,
     depends_value: str = "",
 ) -> Question:
-    if not label.strip():
-        raise ValidationError({"label": _("Write the question.")})
-    if kind == QuestionKind.CHOICE and len([c for c in choices.splitlines() if c.strip()]) < 2:
-        raise ValidationError({"choices": _("A question with a list needs at least two choices, one per line.")})
-    if depends_on is not None:
-        if depends_on.edition_id != edition.pk:
-            raise ValidationError({"depends_on": _("The question it depends on must belong to this edition.")})
-        allowed = ["yes", "no"] if depends_on.kind == QuestionKind.YES_NO else depends_on.choice_list()
-        if depends_on.kind == QuestionKind.TEXT or depends_value not in allowed:
-            raise ValidationError(
-                {
-                    "depends_value": _("Use one of the answers of the question it depends on: %(answers)s.")
-                    % {"answers": ", ".join(allowed) or "—"}
-                }
-            )
+    _check_question(
+        edition=edition, label=label, kind=kind, choices=choices, depends_on=depends_on, depends_value=depends_value
+    )
     position = (edition.questions.aggregate(last=Max("position"))["last"] or 0) + 1
     return Question.objects.create(
         edition=edition,
@@ -190,6 +228,118 @@ def question_add(
         depends_on=depends_on,
         depends_value=depends_value if depends_on else "",
     )
+
+
+@transaction.atomic
+def question_update(
+    *,
+    question: Question,
+    label: str,
+    kind: str,
+    required: bool = False,
+    choices: str = "",
+    depends_on: Question | None = None,
+    depends_value: str = "",
+) -> Question:
+    """Change a question. Once people have answered, its kind stays and the answers given stay among its choices."""
+    from pariter.training import selectors
+
+    question = Question.objects.select_for_update().select_related("edition").get(pk=question.pk)
+    if question.archived_at is not None:
+        raise ValidationError(_("This question is archived: it can no longer change."))
+    _check_question(
+        edition=question.edition,
+        label=label,
+        kind=kind,
+        choices=choices,
+        depends_on=depends_on,
+        depends_value=depends_value,
+        question=question,
+    )
+    new_choices = [c.strip() for c in choices.splitlines() if c.strip()] if kind == QuestionKind.CHOICE else []
+    given = set(selectors.question_answers(question))
+    if given and kind != question.kind:
+        raise ValidationError(
+            {
+                "kind": _(
+                    "%(n)d people have already answered: the kind of answer cannot change. "
+                    "Archive this question and add a new one."
+                )
+                % {"n": len(selectors.question_answers(question))}
+            }
+        )
+    lost = sorted(given - set(new_choices)) if kind == QuestionKind.CHOICE else []
+    if lost:
+        raise ValidationError(
+            {
+                "choices": _("People have already chosen these answers, so they must stay: %(choices)s.")
+                % {"choices": ", ".join(lost)}
+            }
+        )
+    for child in question.dependants.filter(archived_at__isnull=True):
+        allowed = ["yes", "no"] if kind == QuestionKind.YES_NO else new_choices
+        if child.depends_value not in allowed:
+            raise ValidationError(
+                {
+                    "kind": _("The question “%(child)s” is shown when this one is “%(value)s”: keep that answer.")
+                    % {"child": child.label, "value": child.depends_value}
+                }
+            )
+    question.label, question.kind, question.required = label.strip(), kind, required
+    question.choices = "\n".join(new_choices)
+    question.depends_on, question.depends_value = depends_on, depends_value if depends_on else ""
+    question.save(update_fields=["label", "kind", "required", "choices", "depends_on", "depends_value"])
+    return question
+
+
+class QuestionRemoval:
+    DELETED = "deleted"
+    ARCHIVED = "archived"
+
+
+@transaction.atomic
+def question_remove(*, question: Question, now: datetime | None = None) -> str:
+    """Delete a question nobody has answered; archive one with answers (it leaves the form, the answers stay).
+
+    Returns `QuestionRemoval.DELETED` or `QuestionRemoval.ARCHIVED`. Refused while other questions depend on it.
+    """
+    from pariter.training import selectors
+
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.archived_at is not None:
+        raise ValidationError(_("This question is already archived."))
+    dependants = list(question.dependants.filter(archived_at__isnull=True).values_list("label", flat=True))
+    if dependants:
+        raise ValidationError(
+            _("These questions are shown depending on this one: change or remove them first: %(questions)s.")
+            % {"questions": "; ".join(f"“{label}”" for label in dependants)}
+        )
+    answered = len(selectors.question_answers(question))
+    if answered:
+        question.archived_at = now or timezone.now()
+        question.save(update_fields=["archived_at"])
+        audit.record("training.question.archived", obj=question, changes={"answers": answered})
+        return QuestionRemoval.ARCHIVED
+    question.delete()
+    return QuestionRemoval.DELETED
+
+
+@transaction.atomic
+def question_move(*, question: Question, up: bool) -> Question:
+    """Move a question one place up or down the form; positions are renumbered 1…n on the way."""
+    edition = _lock(question.edition)
+    active = list(edition.active_questions().order_by("position", "id"))
+    index = next((i for i, q in enumerate(active) if q.pk == question.pk), None)
+    if index is None:
+        raise ValidationError(_("This question is archived: it is no longer on the form."))
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(active):
+        active[index], active[other] = active[other], active[index]
+    for position, q in enumerate(active, start=1):
+        if q.position != position:
+            q.position = position
+            q.save(update_fields=["position"])
+    return next(q for q in active if q.pk == question.pk)
 
 
 @transaction.atomic
@@ -252,6 +402,36 @@ def scheduled_messages_send_due(*, now: datetime | None = None) -> int:
     return sent
 
 
+def _check_session(
+    *,
+    edition: Edition,
+    starts_at: datetime,
+    ends_at: datetime,
+    break_minutes: int,
+    venue: str,
+    online_url: str,
+    capacity: int | None,
+) -> None:
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("A session must end after it starts.")})
+    if break_minutes * 60 >= (ends_at - starts_at).total_seconds():
+        raise ValidationError({"break_minutes": _("The breaks cannot last as long as the session.")})
+    if not venue and not online_url:
+        raise ValidationError({"venue": _("Give a venue or an online link.")})
+    if capacity is not None:
+        held = edition.enrollments.filter(state__in=HOLDING_STATES).count()
+        if capacity < held:
+            raise ValidationError(
+                {
+                    "capacity": _(
+                        "%(n)d people hold a place in this edition: the room must hold at least %(n)d. "
+                        "Withdraw some enrollments first, or choose a bigger room."
+                    )
+                    % {"n": held}
+                }
+            )
+
+
 @transaction.atomic
 def session_add(
     *,
@@ -264,12 +444,15 @@ def session_add(
     online_url: str = "",
     capacity: int | None = None,
 ) -> TrainingSession:
-    if ends_at <= starts_at:
-        raise ValidationError({"ends_at": _("A session must end after it starts.")})
-    if break_minutes * 60 >= (ends_at - starts_at).total_seconds():
-        raise ValidationError({"break_minutes": _("The breaks cannot last as long as the session.")})
-    if not venue and not online_url:
-        raise ValidationError({"venue": _("Give a venue or an online link.")})
+    _check_session(
+        edition=edition,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        break_minutes=break_minutes,
+        venue=venue,
+        online_url=online_url,
+        capacity=capacity,
+    )
     session = TrainingSession.objects.create(
         edition=edition,
         title=title,
@@ -282,6 +465,90 @@ def session_add(
     )
     edition_refresh_dates(edition=edition)
     return session
+
+
+@transaction.atomic
+def session_update(
+    *,
+    session: TrainingSession,
+    starts_at: datetime,
+    ends_at: datetime,
+    title: str = "",
+    break_minutes: int = 0,
+    venue: str = "",
+    online_url: str = "",
+    capacity: int | None = None,
+) -> TrainingSession:
+    """Change a session. After check-ins, every recorded entry and exit must stay inside the new check-in window
+    (half an hour before the start to the end), and present/late is worked out again from the new start."""
+    edition = _lock(session.edition)
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    _check_session(
+        edition=edition,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        break_minutes=break_minutes,
+        venue=venue,
+        online_url=online_url,
+        capacity=capacity,
+    )
+    if (starts_at, ends_at) != (session.starts_at, session.ends_at):
+        opens, closes = starts_at - timedelta(minutes=30), ends_at
+        attendances = list(session.attendances.select_for_update())
+        outside = [
+            a
+            for a in attendances
+            if any(t is not None and not opens <= t <= closes for t in (a.checked_in_at, a.checked_out_at))
+        ]
+        if outside:
+            raise ValidationError(
+                {
+                    "starts_at": _(
+                        "%(n)d people were checked in or out at times outside the new schedule. Attendance must "
+                        "stay true: choose times that include every recorded entry and exit (from half an hour "
+                        "before the start to the end)."
+                    )
+                    % {"n": len(outside)}
+                }
+            )
+        for a in attendances:
+            if a.checked_in_at is not None and a.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
+                status = rules.status_for_check_in(starts_at, a.checked_in_at)
+                if status != a.status:
+                    a.status = status
+                    a.save(update_fields=["status"])
+    fields = {
+        "title": title,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "break_minutes": break_minutes,
+        "venue": venue,
+        "online_url": online_url,
+        "capacity": capacity,
+    }
+    for name, value in fields.items():
+        setattr(session, name, value)
+    session.save(update_fields=list(fields))
+    edition_refresh_dates(edition=edition)
+    return session
+
+
+@transaction.atomic
+def session_delete(*, session: TrainingSession) -> None:
+    """Delete a session that has no attendance; one with attendance is part of people's records and stays."""
+    edition = _lock(session.edition)
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    recorded = session.attendances.count()
+    if recorded:
+        raise ValidationError(
+            _(
+                "Attendance is recorded for %(n)d people at this session, so it cannot be deleted: "
+                "it counts for their hours and certificates. Correct its details instead."
+            )
+            % {"n": recorded}
+        )
+    session.delete()
+    edition_refresh_dates(edition=edition)
 
 
 @transaction.atomic
@@ -392,7 +659,7 @@ def enrollment_create(
                 )
             }
         )
-    questions = list(edition.questions.all())
+    questions = list(edition.active_questions())
     cleaned = clean_answers(questions, answers or {})
     enrollment = Enrollment(
         edition=edition,

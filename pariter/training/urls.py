@@ -6,6 +6,7 @@ app_name = "training"
 
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
+    path("archivio/", views.archive, name="archive"),
     path("calendario/", views.calendar_month, name="calendar"),
     path("calendario.ics", views.calendar_ics, name="calendar_ics"),
     path("edizioni/<int:pk>/", views.edition, name="edition"),
@@ -38,6 +39,11 @@ urlpatterns = [
     path("gestione/edizioni/<int:pk>/attestati/", views.batch_start, name="batch_start"),
     path("gestione/attestati/lotti/<int:pk>/", views.batch, name="batch"),
     path("gestione/attestati/lotti/<int:pk>/attestati.zip", views.batch_download, name="batch_download"),
+    path("gestione/sessioni/<int:pk>/modifica/", views.session_edit, name="session_edit"),
+    path("gestione/sessioni/<int:pk>/elimina/", views.session_delete, name="session_delete"),
+    path("gestione/domande/<int:pk>/modifica/", views.question_edit, name="question_edit"),
+    path("gestione/domande/<int:pk>/elimina/", views.question_remove, name="question_remove"),
+    path("gestione/domande/<int:pk>/sposta/", views.question_move, name="question_move"),
     path("gestione/sessioni/<int:pk>/presenze/", views.check_in, name="check_in"),
     path("gestione/sessioni/<int:pk>/presenze/stato/", views.attendance_set, name="attendance_set"),
 ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pariter.core import audit
+from pariter.core.pagination import InvalidCursor, query_without_cursor
 from pariter.training import access, calendar, certificates, exports, links, selectors, services, tasks
 from pariter.training.access import TrainingPerm
 from pariter.training.forms import (
@@ -33,6 +34,7 @@ from pariter.training.forms import (
     SurveyForm,
     SurveySetupForm,
     VerifyForm,
+    session_initial,
 )
 from pariter.training.models import (
     Audience,
@@ -66,26 +68,43 @@ def _apply(form: Any, error: ValidationError) -> None:
 # --- Public catalogue ---------------------------------------------------------------
 
 
-@require_GET
-def catalogue(request: HttpRequest) -> HttpResponse:
+def _catalogue_page(request: HttpRequest, *, past: bool) -> HttpResponse:
     audience = request.GET.get("pubblico", "")
     kind = request.GET.get("tipo", "")
     audience = audience if audience in Audience.values else ""
     kind = kind if kind in InitiativeKind.values else ""
+    read = selectors.archive if past else selectors.catalogue
+    try:
+        page = read(audience=audience, kind=kind, cursor=request.GET.get("cursor") or None)
+    except InvalidCursor:
+        raise Http404 from None
     return render(
         request,
         "training/catalogue.html",
         {
-            "editions": selectors.catalogue(audience=audience, kind=kind),
+            "page": page,
+            "editions": page.items,
+            "query": query_without_cursor(request.GET),
+            "past": past,
+            "trail": [(reverse("training:catalogue"), _("Training and awareness"))] if past else [],
             "audiences": Audience.choices,
             "kinds": InitiativeKind.choices,
             "audience": audience,
             "kind": kind,
-            "limit": selectors.CATALOGUE_LIMIT,
             "can_manage": access.has_perm(request.user, TrainingPerm.MANAGE),
             "can_check_in": access.has_perm(request.user, TrainingPerm.CHECK_IN),
         },
     )
+
+
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    return _catalogue_page(request, past=False)
+
+
+@require_GET
+def archive(request: HttpRequest) -> HttpResponse:
+    return _catalogue_page(request, past=True)
 
 
 @require_GET
@@ -143,7 +162,7 @@ def edition_ics(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enroll(request: HttpRequest, pk: int) -> HttpResponse:
     e = access.get_public_edition(pk)
-    questions = list(e.questions.all())
+    questions = list(e.active_questions())
     initial = {}
     if request.user.is_authenticated:
         initial = {"full_name": request.user.full_name, "email": request.user.email}  # type: ignore[union-attr]
@@ -336,7 +355,8 @@ def _edition_page(request: HttpRequest, e: Edition, status: int = 200, **forms: 
             "question_form": forms.get("question_form") or QuestionForm(edition=e),
             "survey_form": forms.get("survey_form") or SurveySetupForm(initial=survey_initial),
             "schedule_form": forms.get("schedule_form") or ScheduleForm(),
-            "questions": e.questions.select_related("depends_on"),
+            "questions": e.active_questions().select_related("depends_on"),
+            "archived_questions": e.questions.filter(archived_at__isnull=False),
             "scheduled": e.scheduled_messages.all(),
             "edition": e,
             "places": selectors.places_taken(e),
@@ -441,6 +461,191 @@ def question_create(request: HttpRequest, pk: int) -> HttpResponse:
         _("The question was added to the enrollment form."),
         "question_form",
     )
+
+
+def _staff_trail(e: Edition) -> list[tuple[str, str]]:
+    return [
+        (reverse("training:staff_editions"), _("Editions")),
+        (reverse("training:staff_edition", args=[e.pk]), str(e)),
+    ]
+
+
+def _back(e: Edition, anchor: str) -> HttpResponse:
+    return redirect(reverse("training:staff_edition", args=[e.pk]) + f"#{anchor}")
+
+
+@access.require(TrainingPerm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access.get_session_for_manage(request, pk)
+    e = session.edition
+    form = SessionForm(request.POST or None, initial=session_initial(session))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.session_update(session=session, **form.cleaned_data)
+            except ValidationError as error:
+                _apply(form, error)
+            else:
+                messages.success(request, _("The session was saved."))
+                return _back(e, "sessions-title")
+        status = 422
+    return render(
+        request,
+        "training/staff/item.html",
+        {
+            "form": form,
+            "edition": e,
+            "title": _("Edit the session of %(when)s") % {"when": _when(session)},
+            "trail": _staff_trail(e),
+            "attendance": session.attendances.count(),
+            "delete_url": reverse("training:session_delete", args=[session.pk]),
+            "delete_label": _("Delete this session"),
+        },
+        status=status,
+    )
+
+
+def _when(session: Any) -> str:
+    return timezone.localtime(session.starts_at).strftime("%d/%m/%Y %H:%M")
+
+
+@access.require(TrainingPerm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access.get_session_for_manage(request, pk)
+    e = session.edition
+    if request.method == "POST":
+        try:
+            services.session_delete(session=session)
+        except ValidationError as error:
+            for message in _errors(error):
+                messages.error(request, message)
+            return redirect("training:session_edit", pk=session.pk)
+        messages.success(request, _("The session of %(when)s was deleted.") % {"when": _when(session)})
+        return _back(e, "sessions-title")
+    recorded = session.attendances.count()
+    return render(
+        request,
+        "training/staff/confirm.html",
+        {
+            "edition": e,
+            "title": _("Delete the session of %(when)s") % {"when": _when(session)},
+            "trail": _staff_trail(e),
+            "refusal": _(
+                "Attendance is recorded for %(n)d people at this session, so it cannot be deleted: "
+                "it counts for their hours and certificates. Correct its details instead."
+            )
+            % {"n": recorded}
+            if recorded
+            else "",
+            "consequence": _("The session disappears from the public page, the calendar and the iCalendar feeds."),
+            "button": _("Delete the session"),
+            "cancel_url": reverse("training:session_edit", args=[session.pk]),
+        },
+    )
+
+
+@access.require(TrainingPerm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    question = access.get_question_for_manage(request, pk)
+    e = question.edition
+    if question.archived_at is not None:
+        messages.error(request, _("This question is archived: it can no longer change."))
+        return _back(e, "questions-title")
+    form = QuestionForm(request.POST or None, edition=e, question=question, initial=QuestionForm.initial_for(question))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.question_update(question=question, **form.cleaned_data)
+            except ValidationError as error:
+                _apply(form, error)
+            else:
+                messages.success(request, _("The question was saved."))
+                return _back(e, "questions-title")
+        status = 422
+    return render(
+        request,
+        "training/staff/item.html",
+        {
+            "form": form,
+            "edition": e,
+            "title": _("Edit the question “%(label)s”") % {"label": question.label},
+            "trail": _staff_trail(e),
+            "answers": len(selectors.question_answers(question)),
+            "delete_url": reverse("training:question_remove", args=[question.pk]),
+            "delete_label": _("Remove this question"),
+        },
+        status=status,
+    )
+
+
+@access.require(TrainingPerm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def question_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    question = access.get_question_for_manage(request, pk)
+    e = question.edition
+    if request.method == "POST":
+        try:
+            outcome = services.question_remove(question=question)
+        except ValidationError as error:
+            for message in _errors(error):
+                messages.error(request, message)
+            return _back(e, "questions-title")
+        if outcome == services.QuestionRemoval.ARCHIVED:
+            messages.success(
+                request,
+                _(
+                    "People had answered this question, so it was archived instead of deleted: it is no longer "
+                    "on the form, and their answers keep their question."
+                ),
+            )
+        else:
+            messages.success(request, _("The question was deleted."))
+        return _back(e, "questions-title")
+    answered = len(selectors.question_answers(question)) if question.archived_at is None else 0
+    dependants = list(question.dependants.filter(archived_at__isnull=True).values_list("label", flat=True))
+    refusal = ""
+    if question.archived_at is not None:
+        refusal = _("This question is already archived.")
+    elif dependants:
+        refusal = _("These questions are shown depending on this one: change or remove them first: %(questions)s.") % {
+            "questions": "; ".join(f"“{label}”" for label in dependants)
+        }
+    return render(
+        request,
+        "training/staff/confirm.html",
+        {
+            "edition": e,
+            "title": _("Remove the question “%(label)s”") % {"label": question.label},
+            "trail": _staff_trail(e),
+            "refusal": refusal,
+            "consequence": _(
+                "%(n)d people have answered it: it will be archived, not deleted. It leaves the form, and their "
+                "answers keep their question."
+            )
+            % {"n": answered}
+            if answered
+            else _("Nobody has answered it yet: it will be deleted."),
+            "button": _("Archive the question") if answered else _("Delete the question"),
+            "cancel_url": reverse("training:staff_edition", args=[e.pk]) + "#questions-title",
+        },
+    )
+
+
+@access.require(TrainingPerm.MANAGE)
+@require_POST
+def question_move(request: HttpRequest, pk: int) -> HttpResponse:
+    question = access.get_question_for_manage(request, pk)
+    try:
+        services.question_move(question=question, up=request.POST.get("direction") == "up")
+    except ValidationError as error:
+        for message in _errors(error):
+            messages.error(request, message)
+    return _back(question.edition, "questions-title")
 
 
 @access.require(TrainingPerm.MANAGE)
