@@ -151,7 +151,10 @@ def missing_accounts(*, year: int, cursor: str | None = None, size: int = 50) ->
     ).exclude(state__in=[State.DRAFT, State.WITHDRAWN, State.REFUSED])
     warned = Filing.objects.filter(organisation=OuterRef("organisation"), kind=Kind.WARNING, is_open=True)
     qs = (
-        Entity.objects.filter(status=EntityStatus.REGISTERED, registered_on__lte=date(year, 12, 31))
+        # A migrating entity still owes its accounts; a warned one is already warned, one under cancellation is past it.
+        Entity.objects.filter(
+            status__in=[EntityStatus.REGISTERED, EntityStatus.MIGRATING], registered_on__lte=date(year, 12, 31)
+        )
         .exclude(Exists(filed))
         .exclude(Exists(warned))
         .select_related("municipality")
@@ -273,7 +276,8 @@ def reviews_due(*, today: date, limit: int = 20) -> list[Any]:
     from django.db.models.fields import DateField
 
     return list(
-        Entity.objects.filter(status=EntityStatus.REGISTERED, registered_on__lte=cutoff)
+        # An entity warned or under cancellation is reviewed when that procedure ends.
+        Entity.objects.filter(status__in=[EntityStatus.REGISTERED, EntityStatus.MIGRATING], registered_on__lte=cutoff)
         .annotate(cutoff=Value(cutoff, output_field=DateField()))
         .filter(Exists(in_reviewed_section))
         .exclude(Exists(reviewed))

@@ -96,6 +96,38 @@ def _event(
     return event
 
 
+# The register shows a pending procedure on the entry (runts.md 2.6), the strongest first: a migration asked for
+# within the 30 days of a cancellation notice replaces it (DM 106/2020 art. 24 c.5), and a cancellation for an
+# ignored warning (art. 23 c.1 e) outranks the warning.
+STATUS_OF_PENDING = (
+    (Kind.MIGRATION, EntityStatus.MIGRATING),
+    (Kind.CANCELLATION, EntityStatus.CANCELLING),
+    (Kind.WARNING, EntityStatus.WARNED),
+)
+_STATUS_KINDS = frozenset(kind for kind, _status in STATUS_OF_PENDING)
+
+
+def _sync_entity_status(filing: Filing, *, day: date) -> None:
+    """Put on the entry the status its open procedures give it, from `day`, in the filing's transaction."""
+    if filing.kind not in _STATUS_KINDS or filing.entity_id is None:
+        return
+    current = Entity.objects.filter(pk=filing.entity_id).values_list("status", flat=True).get()
+    if current == EntityStatus.CANCELLED:
+        return
+    pending = set(
+        Filing.objects.filter(entity_id=filing.entity_id, is_open=True, kind__in=_STATUS_KINDS).values_list(
+            "kind", flat=True
+        )
+    )
+    status = next((s for kind, s in STATUS_OF_PENDING if kind in pending), EntityStatus.REGISTERED)
+    if status != current:
+        assert filing.entity is not None
+        reason = f"{filing.reference} {filing.protocol}".strip()
+        filing.entity.status = registry_services.entity_set_status(
+            entity=filing.entity, status=status, effective_on=day, reason=reason
+        ).status
+
+
 def next_protocol(on: date) -> str:
     """The next number of the office's protocol register for the year (the row is locked until commit)."""
     counter, _created = ProtocolCounter.objects.select_for_update().get_or_create(year=on.year)
@@ -384,6 +416,7 @@ def filing_submit(*, filing: Filing, actor: User, today: date | None = None) -> 
     filing.set_clock(deadlines.start(rule, day) if rule else None)
     _save(filing, "state", "submitted_on", "protocol", *CLOCK_FIELDS)
     _event(filing, EventCode.SUBMITTED, actor=actor, rule=rule or "", note=filing.protocol)
+    _sync_entity_status(filing, day=day)
     from pariter.filings import tasks
 
     transaction.on_commit(lambda: tasks.send_receipt.enqueue(filing_id=filing.pk))
@@ -461,6 +494,7 @@ def filing_open_by_office(
         filing.state = State.IN_REVIEW
     filing.save()
     _event(filing, EventCode.OPENED_BY_OFFICE, actor=actor, note=filing.summary, rule=SPECS[kind].decision_rule or "")
+    _sync_entity_status(filing, day=day)
     _issue_act(filing, action="opened", actor=actor, body=filing.summary)
     return filing
 
@@ -597,6 +631,8 @@ def filing_act(
         filing.reply_by = None
         _save(filing, "state", "decided_on", *CLOCK_FIELDS)
         _event(filing, EventCode.CONCLUDED, actor=actor, note=note, due_before=before)
+    if filing.is_final:
+        _sync_entity_status(filing, day=day)
     return filing
 
 
@@ -723,7 +759,7 @@ def filing_send_observations(*, filing: Filing, actor: User, text: str, today: d
 
 
 @transaction.atomic
-def filing_withdraw(*, filing: Filing, actor: User) -> Filing:
+def filing_withdraw(*, filing: Filing, actor: User, today: date | None = None) -> Filing:
     filing = _lock(filing)
     if filing.spec.started_by_office or filing.is_final:
         raise ValidationError(_("This filing cannot be withdrawn."))
@@ -733,6 +769,7 @@ def filing_withdraw(*, filing: Filing, actor: User) -> Filing:
     filing.reply_by = None
     _save(filing, "state", *CLOCK_FIELDS)
     _event(filing, EventCode.WITHDRAWN, actor=actor, due_before=before)
+    _sync_entity_status(filing, day=_today(today))
     return filing
 
 
@@ -790,6 +827,7 @@ def filing_expire(*, filing: Filing, today: date | None = None) -> str:
     _save(filing, "state", "decided_on", "entity", *CLOCK_FIELDS)
     _event(filing, code, actor=None, rule=rule, due_before=before)
     _issue_act(filing, action=code, actor=None, body="")
+    _sync_entity_status(filing, day=day)
     return code
 
 
