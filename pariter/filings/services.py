@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -517,6 +518,125 @@ def filings_assign(*, filings: list[Filing], assignee: User | None, actor: User)
         )
         count += 1
     return count
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What a bulk action did to one item: done, already so (nothing to do), or refused with the reason."""
+
+    pk: int
+    label: str
+    result: str  # one of DONE, ALREADY, REFUSED
+    message: str = ""
+
+
+DONE, ALREADY, REFUSED = "done", "already", "refused"
+BULK_LIMIT = 500
+
+
+def _bulk_audit(action: str, outcomes: list[BulkOutcome], *, actor: User) -> None:
+    audit.record(
+        action,
+        actor=actor,
+        changes={result: [o.pk for o in outcomes if o.result == result] for result in (DONE, ALREADY, REFUSED)},
+    )
+
+
+# Each item runs in its own transaction, so one refusal leaves the others done and no officer waits on the batch.
+def filings_take_charge(*, filing_ids: list[int], actor: User, today: date | None = None) -> list[BulkOutcome]:
+    """Take charge of several submitted filings; posting the same selection twice changes nothing more."""
+    outcomes = []
+    for pk in sorted(set(filing_ids))[:BULK_LIMIT]:
+        with transaction.atomic():
+            filing = Filing.objects.select_for_update().filter(pk=pk).first()
+            if filing is None:
+                outcomes.append(BulkOutcome(pk, f"#{pk}", REFUSED, _("No such filing.")))
+                continue
+            if filing.state == State.IN_REVIEW:
+                outcomes.append(BulkOutcome(pk, filing.reference, ALREADY, _("Already under examination.")))
+                continue
+            try:
+                filing_act(filing=filing, action=Action.TAKE_CHARGE, actor=actor, version=filing.version, today=today)
+            except ValidationError as error:
+                outcomes.append(BulkOutcome(pk, filing.reference, REFUSED, " ".join(error.messages)))
+            else:
+                outcomes.append(BulkOutcome(pk, filing.reference, DONE))
+    _bulk_audit("filings.bulk.take_charge", outcomes, actor=actor)
+    return outcomes
+
+
+def missing_accounts_warning_text(year: int) -> str:
+    return _(
+        "The accounts for %(year)s were due by %(due)s and have not been deposited (D.Lgs. 117/2017 art. "
+        "48 c.3). Deposit them within the term given, or the entity will be cancelled from the register "
+        "(art. 48 c.4)."
+    ) % {"year": year, "due": deadlines.annual_accounts_due(year).strftime("%d/%m/%Y")}
+
+
+def entities_warn_missing_accounts(
+    *, entity_ids: list[int], actor: User, year: int, days: int, today: date | None = None
+) -> list[BulkOutcome]:
+    """A warning (diffida) to each entity still without its accounts of `year`; one already warned is left alone."""
+    outcomes = []
+    for pk in sorted(set(entity_ids))[:BULK_LIMIT]:
+        with transaction.atomic():
+            entity = Entity.objects.select_for_update().select_related("organisation").filter(pk=pk).first()
+            if entity is None:
+                outcomes.append(BulkOutcome(pk, f"#{pk}", REFUSED, _("No such entity in the register.")))
+                continue
+            pending = Filing.objects.filter(organisation=entity.organisation, kind=Kind.WARNING, is_open=True).first()
+            if pending is not None:
+                outcomes.append(
+                    BulkOutcome(
+                        pk,
+                        entity.name,
+                        ALREADY,
+                        _("Warning %(reference)s is already pending.") % {"reference": pending.reference},
+                    )
+                )
+                continue
+            if entity.status not in (EntityStatus.REGISTERED, EntityStatus.MIGRATING):
+                outcomes.append(
+                    BulkOutcome(
+                        pk,
+                        entity.name,
+                        REFUSED,
+                        _("The entity is “%(status)s”: a warning would serve no purpose now.")
+                        % {"status": entity.get_status_display()},
+                    )
+                )
+                continue
+            filed = (
+                Filing.objects.filter(organisation=entity.organisation, kind=Kind.ANNUAL_ACCOUNTS, financial_year=year)
+                .exclude(state__in=[State.DRAFT, State.WITHDRAWN, State.REFUSED])
+                .first()
+            )
+            if filed is not None:
+                outcomes.append(
+                    BulkOutcome(
+                        pk,
+                        entity.name,
+                        REFUSED,
+                        _("The accounts for %(year)s were filed meanwhile (%(reference)s).")
+                        % {"year": year, "reference": filed.reference},
+                    )
+                )
+                continue
+            try:
+                warning = filing_open_by_office(
+                    entity=entity,
+                    kind=Kind.WARNING,
+                    actor=actor,
+                    summary=missing_accounts_warning_text(year),
+                    days=days,
+                    today=today,
+                )
+            except ValidationError as error:
+                outcomes.append(BulkOutcome(pk, entity.name, REFUSED, " ".join(error.messages)))
+            else:
+                outcomes.append(BulkOutcome(pk, entity.name, DONE, warning.reference))
+    _bulk_audit("filings.bulk.warn_missing_accounts", outcomes, actor=actor)
+    return outcomes
 
 
 @transaction.atomic
