@@ -115,6 +115,8 @@ MATRIX: dict[str, tuple[Any, dict]] = {
     "training:attendance_set": (lambda w: {"pk": w["session"].pk}, POST_ONLY_TRAINING),
     "filings:queue": (None, OFFICERS),
     "filings:bulk_assign": (None, POST_ONLY_OFFICERS),
+    "filings:bulk_take_charge": (None, POST_ONLY_OFFICERS),
+    "filings:bulk_warn": (None, POST_ONLY_OFFICERS),
     "filings:detail": (lambda w: {"pk": w["filing"].pk}, OFFICERS),
     "filings:start": (None, OFFICERS),
     "filings:missing_accounts": (None, OFFICERS),

@@ -49,7 +49,19 @@ def queue(filters: QueueFilters, *, cursor: str | None = None, size: int = QUEUE
         qs = qs.filter(assignee__isnull=True)
     elif filters.assignee:
         qs = qs.filter(assignee_id=filters.assignee)
-    return keyset_page(_list_related(qs), order=["queue_key", "id"], cursor=cursor, size=size, scope="filings-queue")
+    # Only what a row shows: the queue reads no entity, section or term columns.
+    qs = qs.select_related("organisation__municipality", "assignee").only(
+        "kind",
+        "state",
+        "due_on",
+        "reply_by",
+        "is_open",
+        "queue_key",
+        "organisation__name",
+        "organisation__municipality__name",
+        "assignee__full_name",
+    )
+    return keyset_page(qs, order=["queue_key", "id"], cursor=cursor, size=size, scope="filings-queue")
 
 
 def officers() -> QuerySet[User]:
@@ -121,15 +133,24 @@ def summary(*, today: date) -> Summary:
     """The figures at the top of the workbench: a handful of aggregate queries over indexed columns."""
     from pariter.filings.models import EventCode
 
-    by_kind = dict(Filing.objects.filter(is_open=True).values_list("kind").annotate(n=Count("id")).order_by())
     soon = deadlines.add_days(today, 7)
-    counts = Filing.objects.filter(is_open=True, due_on__isnull=False).aggregate(
-        overdue=Count("id", filter=Q(due_on__lt=today)), soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=soon))
+    # One pass over the open filings, read from the partial index on (kind, due_on): counting "kind" rather than
+    # "id" keeps it an index-only scan.
+    rows = (
+        Filing.objects.filter(is_open=True)
+        .values_list("kind")
+        .annotate(
+            n=Count("kind"),
+            overdue=Count("kind", filter=Q(due_on__lt=today)),
+            soon=Count("kind", filter=Q(due_on__gte=today, due_on__lte=soon)),
+        )
+        .order_by()
     )
+    by_kind = {kind: (n, overdue, due_soon) for kind, n, overdue, due_soon in rows}
     return Summary(
-        open_by_kind=[(Kind(k).label, by_kind[k]) for k in Kind if k in by_kind],
-        overdue=counts["overdue"],
-        due_soon=counts["soon"],
+        open_by_kind=[(Kind(k).label, by_kind[k][0]) for k in Kind if k in by_kind],
+        overdue=sum(v[1] for v in by_kind.values()),
+        due_soon=sum(v[2] for v in by_kind.values()),
         missed=FilingEvent.objects.filter(code=EventCode.TERM_MISSED).count(),
     )
 
@@ -151,7 +172,10 @@ def missing_accounts(*, year: int, cursor: str | None = None, size: int = 50) ->
     ).exclude(state__in=[State.DRAFT, State.WITHDRAWN, State.REFUSED])
     warned = Filing.objects.filter(organisation=OuterRef("organisation"), kind=Kind.WARNING, is_open=True)
     qs = (
-        Entity.objects.filter(status=EntityStatus.REGISTERED, registered_on__lte=date(year, 12, 31))
+        # A migrating entity still owes its accounts; a warned one is already warned, one under cancellation is past it.
+        Entity.objects.filter(
+            status__in=[EntityStatus.REGISTERED, EntityStatus.MIGRATING], registered_on__lte=date(year, 12, 31)
+        )
         .exclude(Exists(filed))
         .exclude(Exists(warned))
         .select_related("municipality")
@@ -273,7 +297,8 @@ def reviews_due(*, today: date, limit: int = 20) -> list[Any]:
     from django.db.models.fields import DateField
 
     return list(
-        Entity.objects.filter(status=EntityStatus.REGISTERED, registered_on__lte=cutoff)
+        # An entity warned or under cancellation is reviewed when that procedure ends.
+        Entity.objects.filter(status__in=[EntityStatus.REGISTERED, EntityStatus.MIGRATING], registered_on__lte=cutoff)
         .annotate(cutoff=Value(cutoff, output_field=DateField()))
         .filter(Exists(in_reviewed_section))
         .exclude(Exists(reviewed))

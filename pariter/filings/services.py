@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -94,6 +95,38 @@ def _event(
         changes={"state": filing.state, "due": filing.due_on, "reply_by": filing.reply_by},
     )
     return event
+
+
+# The register shows a pending procedure on the entry (runts.md 2.6), the strongest first: a migration asked for
+# within the 30 days of a cancellation notice replaces it (DM 106/2020 art. 24 c.5), and a cancellation for an
+# ignored warning (art. 23 c.1 e) outranks the warning.
+STATUS_OF_PENDING = (
+    (Kind.MIGRATION, EntityStatus.MIGRATING),
+    (Kind.CANCELLATION, EntityStatus.CANCELLING),
+    (Kind.WARNING, EntityStatus.WARNED),
+)
+_STATUS_KINDS = frozenset(kind for kind, _status in STATUS_OF_PENDING)
+
+
+def _sync_entity_status(filing: Filing, *, day: date) -> None:
+    """Put on the entry the status its open procedures give it, from `day`, in the filing's transaction."""
+    if filing.kind not in _STATUS_KINDS or filing.entity_id is None:
+        return
+    current = Entity.objects.filter(pk=filing.entity_id).values_list("status", flat=True).get()
+    if current == EntityStatus.CANCELLED:
+        return
+    pending = set(
+        Filing.objects.filter(entity_id=filing.entity_id, is_open=True, kind__in=_STATUS_KINDS).values_list(
+            "kind", flat=True
+        )
+    )
+    status = next((s for kind, s in STATUS_OF_PENDING if kind in pending), EntityStatus.REGISTERED)
+    if status != current:
+        assert filing.entity is not None
+        reason = f"{filing.reference} {filing.protocol}".strip()
+        filing.entity.status = registry_services.entity_set_status(
+            entity=filing.entity, status=status, effective_on=day, reason=reason
+        ).status
 
 
 def next_protocol(on: date) -> str:
@@ -384,6 +417,7 @@ def filing_submit(*, filing: Filing, actor: User, today: date | None = None) -> 
     filing.set_clock(deadlines.start(rule, day) if rule else None)
     _save(filing, "state", "submitted_on", "protocol", *CLOCK_FIELDS)
     _event(filing, EventCode.SUBMITTED, actor=actor, rule=rule or "", note=filing.protocol)
+    _sync_entity_status(filing, day=day)
     from pariter.filings import tasks
 
     transaction.on_commit(lambda: tasks.send_receipt.enqueue(filing_id=filing.pk))
@@ -461,6 +495,7 @@ def filing_open_by_office(
         filing.state = State.IN_REVIEW
     filing.save()
     _event(filing, EventCode.OPENED_BY_OFFICE, actor=actor, note=filing.summary, rule=SPECS[kind].decision_rule or "")
+    _sync_entity_status(filing, day=day)
     _issue_act(filing, action="opened", actor=actor, body=filing.summary)
     return filing
 
@@ -483,6 +518,125 @@ def filings_assign(*, filings: list[Filing], assignee: User | None, actor: User)
         )
         count += 1
     return count
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What a bulk action did to one item: done, already so (nothing to do), or refused with the reason."""
+
+    pk: int
+    label: str
+    result: str  # one of DONE, ALREADY, REFUSED
+    message: str = ""
+
+
+DONE, ALREADY, REFUSED = "done", "already", "refused"
+BULK_LIMIT = 500
+
+
+def _bulk_audit(action: str, outcomes: list[BulkOutcome], *, actor: User) -> None:
+    audit.record(
+        action,
+        actor=actor,
+        changes={result: [o.pk for o in outcomes if o.result == result] for result in (DONE, ALREADY, REFUSED)},
+    )
+
+
+# Each item runs in its own transaction, so one refusal leaves the others done and no officer waits on the batch.
+def filings_take_charge(*, filing_ids: list[int], actor: User, today: date | None = None) -> list[BulkOutcome]:
+    """Take charge of several submitted filings; posting the same selection twice changes nothing more."""
+    outcomes = []
+    for pk in sorted(set(filing_ids))[:BULK_LIMIT]:
+        with transaction.atomic():
+            filing = Filing.objects.select_for_update().filter(pk=pk).first()
+            if filing is None:
+                outcomes.append(BulkOutcome(pk, f"#{pk}", REFUSED, _("No such filing.")))
+                continue
+            if filing.state == State.IN_REVIEW:
+                outcomes.append(BulkOutcome(pk, filing.reference, ALREADY, _("Already under examination.")))
+                continue
+            try:
+                filing_act(filing=filing, action=Action.TAKE_CHARGE, actor=actor, version=filing.version, today=today)
+            except ValidationError as error:
+                outcomes.append(BulkOutcome(pk, filing.reference, REFUSED, " ".join(error.messages)))
+            else:
+                outcomes.append(BulkOutcome(pk, filing.reference, DONE))
+    _bulk_audit("filings.bulk.take_charge", outcomes, actor=actor)
+    return outcomes
+
+
+def missing_accounts_warning_text(year: int) -> str:
+    return _(
+        "The accounts for %(year)s were due by %(due)s and have not been deposited (D.Lgs. 117/2017 art. "
+        "48 c.3). Deposit them within the term given, or the entity will be cancelled from the register "
+        "(art. 48 c.4)."
+    ) % {"year": year, "due": deadlines.annual_accounts_due(year).strftime("%d/%m/%Y")}
+
+
+def entities_warn_missing_accounts(
+    *, entity_ids: list[int], actor: User, year: int, days: int, today: date | None = None
+) -> list[BulkOutcome]:
+    """A warning (diffida) to each entity still without its accounts of `year`; one already warned is left alone."""
+    outcomes = []
+    for pk in sorted(set(entity_ids))[:BULK_LIMIT]:
+        with transaction.atomic():
+            entity = Entity.objects.select_for_update().select_related("organisation").filter(pk=pk).first()
+            if entity is None:
+                outcomes.append(BulkOutcome(pk, f"#{pk}", REFUSED, _("No such entity in the register.")))
+                continue
+            pending = Filing.objects.filter(organisation=entity.organisation, kind=Kind.WARNING, is_open=True).first()
+            if pending is not None:
+                outcomes.append(
+                    BulkOutcome(
+                        pk,
+                        entity.name,
+                        ALREADY,
+                        _("Warning %(reference)s is already pending.") % {"reference": pending.reference},
+                    )
+                )
+                continue
+            if entity.status not in (EntityStatus.REGISTERED, EntityStatus.MIGRATING):
+                outcomes.append(
+                    BulkOutcome(
+                        pk,
+                        entity.name,
+                        REFUSED,
+                        _("The entity is “%(status)s”: a warning would serve no purpose now.")
+                        % {"status": entity.get_status_display()},
+                    )
+                )
+                continue
+            filed = (
+                Filing.objects.filter(organisation=entity.organisation, kind=Kind.ANNUAL_ACCOUNTS, financial_year=year)
+                .exclude(state__in=[State.DRAFT, State.WITHDRAWN, State.REFUSED])
+                .first()
+            )
+            if filed is not None:
+                outcomes.append(
+                    BulkOutcome(
+                        pk,
+                        entity.name,
+                        REFUSED,
+                        _("The accounts for %(year)s were filed meanwhile (%(reference)s).")
+                        % {"year": year, "reference": filed.reference},
+                    )
+                )
+                continue
+            try:
+                warning = filing_open_by_office(
+                    entity=entity,
+                    kind=Kind.WARNING,
+                    actor=actor,
+                    summary=missing_accounts_warning_text(year),
+                    days=days,
+                    today=today,
+                )
+            except ValidationError as error:
+                outcomes.append(BulkOutcome(pk, entity.name, REFUSED, " ".join(error.messages)))
+            else:
+                outcomes.append(BulkOutcome(pk, entity.name, DONE, warning.reference))
+    _bulk_audit("filings.bulk.warn_missing_accounts", outcomes, actor=actor)
+    return outcomes
 
 
 @transaction.atomic
@@ -597,6 +751,8 @@ def filing_act(
         filing.reply_by = None
         _save(filing, "state", "decided_on", *CLOCK_FIELDS)
         _event(filing, EventCode.CONCLUDED, actor=actor, note=note, due_before=before)
+    if filing.is_final:
+        _sync_entity_status(filing, day=day)
     return filing
 
 
@@ -723,7 +879,7 @@ def filing_send_observations(*, filing: Filing, actor: User, text: str, today: d
 
 
 @transaction.atomic
-def filing_withdraw(*, filing: Filing, actor: User) -> Filing:
+def filing_withdraw(*, filing: Filing, actor: User, today: date | None = None) -> Filing:
     filing = _lock(filing)
     if filing.spec.started_by_office or filing.is_final:
         raise ValidationError(_("This filing cannot be withdrawn."))
@@ -733,6 +889,7 @@ def filing_withdraw(*, filing: Filing, actor: User) -> Filing:
     filing.reply_by = None
     _save(filing, "state", *CLOCK_FIELDS)
     _event(filing, EventCode.WITHDRAWN, actor=actor, due_before=before)
+    _sync_entity_status(filing, day=_today(today))
     return filing
 
 
@@ -790,6 +947,7 @@ def filing_expire(*, filing: Filing, today: date | None = None) -> str:
     _save(filing, "state", "decided_on", "entity", *CLOCK_FIELDS)
     _event(filing, code, actor=None, rule=rule, due_before=before)
     _issue_act(filing, action=code, actor=None, body="")
+    _sync_entity_status(filing, day=day)
     return code
 
 

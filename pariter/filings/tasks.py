@@ -130,7 +130,9 @@ def remind_annual_accounts(*, today: str | None = None) -> int:
     ).exclude(state__in=[State.DRAFT, State.WITHDRAWN, State.REFUSED])
     reminded = Reminder.objects.filter(organisation=OuterRef("organisation"), code=code)
     entities = (
-        Entity.objects.filter(status=EntityStatus.REGISTERED, registered_on__lte=date(year, 12, 31))
+        # Every entry still in the register owes its accounts, whatever procedure is pending.
+        Entity.objects.exclude(status=EntityStatus.CANCELLED)
+        .filter(registered_on__lte=date(year, 12, 31))
         .exclude(pec="")
         .annotate(filed=Exists(filed), reminded=Exists(reminded))
         .filter(filed=False, reminded=False)

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.template.defaultfilters import title
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from pariter.core.access import require_login
 from pariter.core.models import Municipality, Organisation
 from pariter.core.pagination import InvalidCursor, query_without_cursor
-from pariter.filings import access, deadlines, exports, selectors, services
+from pariter.filings import access, exports, selectors, services
 from pariter.filings.forms import (
     ActForm,
     BulkAssignForm,
+    BulkTakeChargeForm,
+    BulkWarnForm,
     CashStatementForm,
     DraftForm,
     NewFilingForm,
@@ -53,11 +58,57 @@ def _queue_filters(form: QueueFilterForm) -> selectors.QueueFilters:
     return selectors.QueueFilters(
         kind=data["kind"],
         state=data["state"],
-        section=data["section"].pk if data["section"] else None,
+        section=data["section"],
         municipality=municipality,
         assignee=int(assignee) if assignee and assignee.isdigit() else None,
         unassigned=assignee == "none",
     )
+
+
+def _queue_rows(filings: list[Filing], *, today: date) -> list[dict[str, Any]]:
+    """What each row shows, as flat strings worked out once per page.
+
+    Labels, dates and links repeat across fifty rows, and the template engine reads a key of a dict at once
+    where a dotted path through objects costs a failed lookup per step: the rows are plain dicts.
+    """
+    kinds = {k.value: str(k.label) for k in Kind}
+    states = {s.value: str(s.label) for s in State}
+    days: dict[date, str] = {}
+
+    def short(day: date) -> str:
+        if day not in days:
+            days[day] = formats.date_format(day, "SHORT_DATE_FORMAT")
+        return days[day]
+
+    entity_by, select = _("entity by %(day)s"), _("Select %(reference)s")
+    # Every row links to the same view: reverse once, then put each filing's number in.
+    url = reverse("filings:detail", args=[0]).removesuffix("0/") + "%d/"
+    rows = []
+    for f in filings:
+        if f.due_on:
+            due_iso, due = f.due_on.isoformat(), short(f.due_on)
+        else:
+            due_iso, due = "", (entity_by % {"day": short(f.reply_by)}) if f.reply_by else ""
+        municipality = f.organisation.municipality
+        rows.append(
+            {
+                "filing": f,
+                "pk": str(f.pk),
+                "url": url % f.pk,
+                "reference": f.reference,
+                "kind": kinds.get(f.kind, f.kind),
+                "state": states.get(f.state, f.state),
+                "due_iso": due_iso,
+                "due": due,
+                "overdue": f.is_overdue(today),
+                "soon": f.is_due_soon(today),
+                "organisation": f.organisation.name,
+                "municipality": title(municipality.name) if municipality else "",
+                "assignee": f.assignee.full_name if f.assignee else "",
+                "select_label": select % {"reference": f.reference},
+            }
+        )
+    return rows
 
 
 @access.require_officer
@@ -76,7 +127,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": [(f, f.is_overdue(today), f.is_due_soon(today)) for f in page.items],
+            "rows": _queue_rows(page.items, today=today),
             "summary": selectors.summary(today=today),
             "officers": officers,
             "filter_query": query_without_cursor(request.GET),
@@ -101,6 +152,37 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     count = services.filings_assign(filings=filings, assignee=assignee, actor=request.user)  # type: ignore[arg-type]
     messages.success(request, _("%(n)d filings assigned.") % {"n": count})
     return redirect(request.POST.get("next", "") if _safe_next(request) else "filings:queue")
+
+
+def _bulk_report(request: HttpRequest, outcomes: list[services.BulkOutcome], *, title: str, back: str) -> HttpResponse:
+    """What a bulk action did to each item: done, already so, or refused and why."""
+    return render(
+        request,
+        "filings/bulk_report.html",
+        {
+            "title": title,
+            "outcomes": outcomes,
+            "done": sum(o.result == services.DONE for o in outcomes),
+            "already": sum(o.result == services.ALREADY for o in outcomes),
+            "refused": sum(o.result == services.REFUSED for o in outcomes),
+            "back": back,
+        },
+    )
+
+
+@access.require_officer
+@require_POST
+def bulk_take_charge(request: HttpRequest) -> HttpResponse:
+    form = BulkTakeChargeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Select at least one filing."))
+        return redirect("filings:queue")
+    outcomes = services.filings_take_charge(
+        filing_ids=form.cleaned_data["filings"],
+        actor=request.user,  # type: ignore[arg-type]
+    )
+    back = request.POST.get("next", "") if _safe_next(request) else ""
+    return _bulk_report(request, outcomes, title=_("Take charge of the selected filings"), back=back)
 
 
 def _safe_next(request: HttpRequest) -> bool:
@@ -449,6 +531,22 @@ def missing_accounts(request: HttpRequest) -> HttpResponse:
 
 @access.require_officer
 @require_POST
+def bulk_warn(request: HttpRequest) -> HttpResponse:
+    form = BulkWarnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Select at least one entity."))
+        return redirect("filings:missing_accounts")
+    outcomes = services.entities_warn_missing_accounts(
+        entity_ids=form.cleaned_data["entities"],
+        actor=request.user,  # type: ignore[arg-type]
+        year=selectors.accounts_year_overdue(timezone.localdate()),
+        days=ONE_CLICK_WARNING_DAYS,
+    )
+    return _bulk_report(request, outcomes, title=_("Warnings for missing annual accounts"), back="")
+
+
+@access.require_officer
+@require_POST
 def warn(request: HttpRequest, entity_pk: int) -> HttpResponse:
     entity = Entity.objects.select_related("organisation").filter(pk=entity_pk).first()
     if entity is None:
@@ -459,12 +557,7 @@ def warn(request: HttpRequest, entity_pk: int) -> HttpResponse:
             entity=entity,
             kind=Kind.WARNING,
             actor=request.user,  # type: ignore[arg-type]
-            summary=_(
-                "The accounts for %(year)s were due by %(due)s and have not been deposited (D.Lgs. 117/2017 art. "
-                "48 c.3). Deposit them within the term given, or the entity will be cancelled from the register "
-                "(art. 48 c.4)."
-            )
-            % {"year": year, "due": deadlines.annual_accounts_due(year).strftime("%d/%m/%Y")},
+            summary=services.missing_accounts_warning_text(year),
             days=ONE_CLICK_WARNING_DAYS,
         )
     except ValidationError as error:

@@ -264,6 +264,34 @@ def entity_migrate(
     return entity
 
 
+# The statuses a pending procedure puts on an entry (runts.md 2.6); cancelling it is `entity_cancel`.
+PENDING_STATUSES = frozenset(
+    {EntityStatus.REGISTERED, EntityStatus.MIGRATING, EntityStatus.WARNED, EntityStatus.CANCELLING}
+)
+
+
+@transaction.atomic
+def entity_set_status(*, entity: Entity, status: str, effective_on: date, reason: str = "") -> Entity:
+    """Show a pending migration, warning or cancellation on the entry, or its end, from `effective_on`.
+
+    The status is part of the public entry, so it goes in the history: "as of date X" tells whether a
+    procedure was pending then. A cancelled entry stays cancelled.
+    """
+    if status not in PENDING_STATUSES:
+        raise ValueError(f"not a status of a pending procedure: {status!r}")
+    entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    if entity.status == EntityStatus.CANCELLED:
+        day = entity.cancelled_on.strftime("%d/%m/%Y") if entity.cancelled_on else ""
+        raise ValidationError(_("Cancelled from the register on %(day)s.") % {"day": day})
+    if entity.status == status:
+        return entity
+    entity.status = status
+    with audit.reason(reason):
+        entity.save(update_fields=["status", "updated_at"])
+        record_version(entity, effective_on=effective_on, reason=reason)
+    return entity
+
+
 @transaction.atomic
 def entity_cancel(*, entity: Entity, cause: str, effective_on: date, reason: str = "") -> Entity:
     """Cancel an entry (CTS art. 50; DM 106/2020 art. 23): its sections end, the history keeps it."""

@@ -84,6 +84,22 @@ def test_the_workbench_pages(page, live_server, oscar, filings):
     assert_accessible(page, "start a procedure with errors")
 
 
+def test_the_bulk_reports(page, live_server, oscar, filings):
+    sign_in_browser(page, signed_in(oscar), live_server.url)
+    page.goto(reverse("filings:queue"))
+    page.locator("input[name=filings]").first.check()
+    page.get_by_role("button", name="Prendi in carico le selezionate").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").count() == 1 and page.locator("tbody tr").count() == 1
+    assert_accessible(page, "bulk take charge: the report")
+    page.goto(reverse("filings:missing_accounts"))
+    page.locator("input[name=entities]").first.check()
+    page.get_by_role("button", name="Invia una diffida agli enti selezionati").click()
+    page.wait_for_load_state()
+    assert page.locator("tbody tr").count() == 1
+    assert_accessible(page, "bulk warnings: the report")
+
+
 def test_the_portal_pages(page, live_server, eve, filings):
     sign_in_browser(page, signed_in(eve), live_server.url)
     for url in [

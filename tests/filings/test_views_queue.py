@@ -42,15 +42,17 @@ def test_it_lists_open_filings_most_urgent_first_with_flags(as_oscar, open_filin
     response = as_oscar.get(reverse("filings:queue"))
     assert response.status_code == 200
     rows = response.context["rows"]
-    assert [f.pk for f, _o, _s in rows] == [open_filings[i].pk for i in (1, 2, 0, 3)]
-    assert [(o, s) for _f, o, s in rows] == [(True, False), (False, True), (False, False), (False, False)]
+    assert [r["filing"].pk for r in rows] == [open_filings[i].pk for i in (1, 2, 0, 3)]
+    assert [(r["overdue"], r["soon"]) for r in rows] == [(True, False), (False, True), (False, False), (False, False)]
     assert "scaduta" in response.text or "overdue" in response.text
 
 
 def test_it_filters_by_type_section_and_assignee(as_oscar, oscar, open_filings, sections):
     url = reverse("filings:queue")
-    assert [f.pk for f, *_ in as_oscar.get(url, {"kind": "migration"}).context["rows"]] == [open_filings[2].pk]
-    assert [f.pk for f, *_ in as_oscar.get(url, {"section": sections["b"].pk}).context["rows"]] == [open_filings[0].pk]
+    assert [r["filing"].pk for r in as_oscar.get(url, {"kind": "migration"}).context["rows"]] == [open_filings[2].pk]
+    assert [r["filing"].pk for r in as_oscar.get(url, {"section": sections["b"].pk}).context["rows"]] == [
+        open_filings[0].pk
+    ]
     assert as_oscar.get(url, {"assignee": str(oscar.pk)}).context["rows"] == []
     assert len(as_oscar.get(url, {"assignee": "none"}).context["rows"]) == 4
 
@@ -98,3 +100,23 @@ def test_summary_counts_overdue_and_soon(as_oscar, open_filings):
     summary = as_oscar.get(reverse("filings:queue")).context["summary"]
     assert (summary.overdue, summary.due_soon) == (1, 1)
     assert date.today()  # the summary uses the local date, like the flags
+
+
+def test_each_row_shows_the_deadline_the_link_and_the_entity(as_oscar, open_filings, applicant):
+    waiting = make_open(applicant, due_in=None, kind=Kind.DEED_UPDATE, state=State.INTEGRATION_REQUESTED)
+    waiting.reply_by = date(2031, 5, 4)
+    waiting.save(update_fields=["reply_by"])
+    html = as_oscar.get(reverse("filings:queue")).text
+    overdue = open_filings[1]
+    assert f'<a href="{reverse("filings:detail", args=[overdue.pk])}">{overdue.reference}</a>' in html
+    assert f'<time datetime="{overdue.due_on.isoformat()}">{overdue.due_on.strftime("%d/%m/%Y")}</time>' in html
+    assert "ente entro il 04/05/2031" in html
+    assert f'aria-label="Seleziona {overdue.reference}"' in html
+    assert "Associazione Nuova Aurora APS" in html and "Milano" in html
+
+
+def test_the_filters_keep_the_chosen_values(as_oscar, open_filings, sections):
+    html = as_oscar.get(reverse("filings:queue"), {"kind": "migration", "section": sections["b"].pk}).text
+    assert '<option value="migration" selected>' in html
+    assert f'<option value="{sections["b"].pk}" selected>' in html
+    assert '<option value="registration">' in html
