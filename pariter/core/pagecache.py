@@ -118,7 +118,7 @@ def _shareable(request: HttpRequest, response: HttpResponseBase) -> bool:
 def public_page[**P](scope: str, *, seconds: int | None = None) -> Callable[[Callable[P, Any]], Callable[P, Any]]:
     """Cache the view's 200 answers to anonymous visitors under `scope` (see the module's notes).
 
-    `seconds` defaults to settings.PUBLIC_PAGE_CACHE_SECONDS; 0 turns the cache off.
+    Pages are kept settings.PUBLIC_PAGE_CACHE_SECONDS (0 turns the cache off), or `seconds` if shorter.
     """
 
     def decorate(view: Callable[P, Any]) -> Callable[P, Any]:
@@ -126,7 +126,11 @@ def public_page[**P](scope: str, *, seconds: int | None = None) -> Callable[[Cal
         def wrapped(*args: P.args, **kwargs: P.kwargs) -> Any:
             request = args[0]
             assert isinstance(request, HttpRequest)
-            ttl = settings.PUBLIC_PAGE_CACHE_SECONDS if seconds is None else seconds
+            ttl = (
+                settings.PUBLIC_PAGE_CACHE_SECONDS
+                if seconds is None
+                else min(seconds, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            )
             if not ttl or not is_anonymous(request):
                 return view(*args, **kwargs)
             key = key_for(request, scope)

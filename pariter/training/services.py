@@ -16,7 +16,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pariter.core import audit
+from pariter.core import audit, pagecache
 from pariter.core.models import Municipality, User
 from pariter.training import rules
 from pariter.training.models import (
@@ -85,6 +85,15 @@ EDITION_FIELDS = (
     "certificate_min_sessions",
     "certificate_min_percent",
 )
+
+
+PAGE_CACHE_SCOPE = "training"
+
+
+def catalogue_changed(**kwargs: Any) -> None:
+    """The public catalogue and edition pages cached for anonymous visitors are stale (places, sessions, texts):
+    connected to every write of the models they show."""
+    pagecache.bump(PAGE_CACHE_SCOPE)
 
 
 def _check_certificate_rule(rule: str, min_sessions: int | None, min_percent: int | None) -> None:

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pariter.core import audit
+from pariter.core import audit, pagecache
 from pariter.core.pagination import InvalidCursor, query_without_cursor
 from pariter.training import access, calendar, certificates, exports, links, selectors, services, tasks
 from pariter.training.access import TrainingPerm
@@ -65,6 +65,12 @@ def _apply(form: Any, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+# Anonymous visitors get the catalogue and edition pages from the page cache until a training record changes
+# (services.catalogue_changed). They show whether enrolment is open, which also turns with the clock: a minute.
+PAGE_CACHE_SCOPE = services.PAGE_CACHE_SCOPE
+PUBLIC_PAGE_SECONDS = 60
+
+
 # --- Public catalogue ---------------------------------------------------------------
 
 
@@ -98,16 +104,19 @@ def _catalogue_page(request: HttpRequest, *, past: bool) -> HttpResponse:
 
 
 @require_GET
+@pagecache.public_page(PAGE_CACHE_SCOPE, seconds=PUBLIC_PAGE_SECONDS)
 def catalogue(request: HttpRequest) -> HttpResponse:
     return _catalogue_page(request, past=False)
 
 
 @require_GET
+@pagecache.public_page(PAGE_CACHE_SCOPE, seconds=PUBLIC_PAGE_SECONDS)
 def archive(request: HttpRequest) -> HttpResponse:
     return _catalogue_page(request, past=True)
 
 
 @require_GET
+@pagecache.public_page(PAGE_CACHE_SCOPE, seconds=PUBLIC_PAGE_SECONDS)
 def edition(request: HttpRequest, pk: int) -> HttpResponse:
     e = selectors.edition_public(pk)
     if e is None:

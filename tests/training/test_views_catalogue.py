@@ -17,6 +17,12 @@ from tests.training.factories import make_edition, move_to_past
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """These tests measure the pages' own work; the anonymous page cache has its own (test_views_page_cache.py)."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def history():
     """Thirty ended editions (more than a page), two running soon; each initiative with a topic."""
