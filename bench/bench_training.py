@@ -165,6 +165,13 @@ def _run_engine(env: dict[str, str]) -> str:
         rows.append(load(port, "calendar of the month", ["/formazione/calendario/"], requests=200).row())
         rows.append(load(port, "combined iCalendar feed", ["/formazione/calendario.ics"], requests=200).row())
         errors, _statuses = _rush(port, opening["edition"])
+    # The same public pages with the anonymous page cache off: every request runs the queries and the templates.
+    with server({**env, "PUBLIC_PAGE_CACHE_SECONDS": "0"}) as port:
+        rows.append(load(port, "training catalogue (uncached)", ["/formazione/"], requests=200).row())
+        rows.append(
+            load(port, "catalogue archive, first page (uncached)", ["/formazione/archivio/"], requests=200).row()
+        )
+        rows.append(load(port, "past edition pages (50 different, uncached)", past, requests=200).row())
     outcome = _work(env, "count", str(opening["edition"]))
     checkin = _work(env, "checkin")
     batch = _work(env, "batch")
