@@ -123,7 +123,6 @@ def directory(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "filter_query": query_without_cursor(request.GET),
-            "municipality_names": selectors.metropolitan_municipality_names(),
             "can_add": request.user.is_authenticated and request.user.has_role_perm(Perm.MANAGE_ORGANISATIONS),
         },
     )
@@ -159,7 +158,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/directory/form.html",
-        {"form": form, "municipality_names": selectors.metropolitan_municipality_names(), "organisation": None},
+        {"form": form, "organisation": None},
     )
 
 
@@ -180,7 +179,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "core/directory/form.html",
-        {"form": form, "municipality_names": selectors.metropolitan_municipality_names(), "organisation": organisation},
+        {"form": form, "organisation": organisation},
     )
 
 

@@ -387,8 +387,7 @@ def _summary(request: HttpRequest, entity: Entity) -> dict[str, Any]:
         "codice_fiscale": entity.tax_code,
         "denominazione": entity.name,
         "sezioni": [
-            {"lettera": p.section.letter, "nome": p.section.name, "sigla": p.section.acronym}
-            for p in getattr(entity, "current_sections", [])
+            {"lettera": s.letter, "nome": s.name, "sigla": s.acronym} for s in getattr(entity, "current_sections", [])
         ],
         "comune": {
             "nome": municipality.name,

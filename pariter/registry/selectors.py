@@ -103,11 +103,6 @@ def search_entities(
     walked and nothing is counted. Either way four queries: the candidates, the page, its municipalities and its
     sections.
     """
-    current_sections = Prefetch(
-        "section_periods",
-        queryset=EntitySection.objects.filter(valid_to__isnull=True).select_related("section"),
-        to_attr="current_sections",
-    )
     count = None
     order = ("sort_name", "id")
     if filters.is_empty:
@@ -126,13 +121,45 @@ def search_entities(
     page = keyset_page(
         # The municipalities come in a query of their own, for the page's rows only: joined before the sort, they
         # made PostgreSQL hash the whole table of 19,000 municipalities for a few hundred matches.
-        qs.prefetch_related("municipality", current_sections),
+        qs.only(*SUMMARY_FIELDS).prefetch_related(Prefetch("municipality", Municipality.objects.only(*_PLACE))),
         order=order,
         cursor=cursor,
         size=size,
         scope="registry",
     )
+    _attach_current_sections(page.items)
     return SearchResults(page=page, count=count if with_count else None, filters=filters)
+
+
+# What a result row shows, on the page and in the API: reading only these keeps a page of 25 rows cheap.
+SUMMARY_FIELDS = (
+    "id",
+    "repertory_number",
+    "tax_code",
+    "name",
+    "sort_name",
+    "municipality_id",
+    "five_per_thousand",
+    "in_network",
+    "registered_on",
+    "is_synthetic",
+)
+_PLACE = ("id", "name", "istat_code", "province_code")
+
+
+def _attach_current_sections(entities: list[Entity]) -> None:
+    """Set `current_sections` on each entity: its current sections, in the register's order, in one query."""
+    held: dict[int, list[Section]] = {}
+    if entities:
+        periods = (
+            EntitySection.objects.filter(entity_id__in=[e.pk for e in entities], valid_to__isnull=True)
+            .select_related("section")
+            .order_by("section__position", "section__letter")
+        )
+        for period in periods:
+            held.setdefault(period.entity_id, []).append(period.section)
+    for entity in entities:
+        entity.current_sections = held.get(entity.pk, [])  # type: ignore[attr-defined]
 
 
 def entity_by_repertory(repertory_number: int) -> Entity | None:

@@ -42,7 +42,6 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "results": results,
             "filter_query": query_without_cursor(request.GET),
-            "municipality_names": core_selectors.metropolitan_municipality_names(),
         },
     )
 
