@@ -156,13 +156,14 @@ def test_a_few_matches_are_read_by_key_whatever_the_engine(register_of_milan, dj
 
 
 @pytest.mark.postgres
-def test_postgres_keeps_detailed_statistics_on_the_search_vector(db):
+def test_postgres_plans_the_search_with_the_default_statistics(db):
+    # A target of 2,000 tripled every search's planning time; migrate resets a database that still has it.
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT attstattarget FROM pg_attribute "
             "WHERE attrelid = 'registry_entity'::regclass AND attname = 'search_vector'"
         )
-        assert cursor.fetchone()[0] == 2000
+        assert cursor.fetchone()[0] in (-1, None)  # -1 up to PostgreSQL 16, NULL from 17
 
 
 def test_sections_are_cached_and_forgotten_when_one_changes(db, django_assert_num_queries):
