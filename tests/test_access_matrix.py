@@ -14,11 +14,22 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.conftest import signed_in
 
 OK, LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, "login", 403, 404, 405
-PERSONAS = ["anonymous", "citizen", "entity", "operator", "volunteer", "officer", "admin"]
+PERSONAS = ["anonymous", "citizen", "entity", "operator", "volunteer", "officer", "admin", "notary"]
 
 
-def row(anonymous: Any, citizen: Any, entity: Any, operator: Any, volunteer: Any, officer: Any, admin: Any) -> dict:
-    return dict(zip(PERSONAS, [anonymous, citizen, entity, operator, volunteer, officer, admin], strict=True))
+def row(
+    anonymous: Any,
+    citizen: Any,
+    entity: Any,
+    operator: Any,
+    volunteer: Any,
+    officer: Any,
+    admin: Any,
+    notary: Any = None,
+) -> dict:
+    """A notary holds a citizen's account: everywhere but the filings they reach, they get what a citizen gets."""
+    values = [anonymous, citizen, entity, operator, volunteer, officer, admin, citizen if notary is None else notary]
+    return dict(zip(PERSONAS, values, strict=True))
 
 
 PUBLIC = row(OK, OK, OK, OK, OK, OK, OK)
@@ -31,7 +42,12 @@ CHECK_IN = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK)
 POST_ONLY_TRAINING = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED)
 POST_ONLY_SIGNED_IN = row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
 REPRESENTATIVES = row(LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
-POST_ONLY_REPRESENTATIVES = row(LOGIN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+# A filing's pages are for its entity's representatives and the notary who filed it: another notary is told it does
+# not exist (the filing of the matrix is an entity's own).
+FILERS = row(LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND)
+POST_ONLY_FILERS = row(LOGIN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED)
+NOTARIES = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
+POST_ONLY_NOTARIES = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED)
 POST_ONLY_OFFICERS = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED)
 # Wagtail's editor: signed-in users without an editor's role are sent back to sign in, never shown a page.
 CMS_EDITORS = row(LOGIN, LOGIN, LOGIN, LOGIN, OK, OK, OK)
@@ -125,20 +141,25 @@ MATRIX: dict[str, tuple[Any, dict]] = {
     "filings:dashboard_xlsx": (None, OFFICERS),
     "filings:act": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_OFFICERS),
     "filings:note": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_OFFICERS),
+    "filings:authority_notice": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_OFFICERS),
+    "filings:notaries": (None, OFFICERS),
+    "filings:notary_end": (lambda w: {"pk": w["notary"].pk}, POST_ONLY_OFFICERS),
+    "filings:notary_home": (None, NOTARIES),
+    "filings:notary_refusal": (None, POST_ONLY_NOTARIES),
     "filings:portal": (None, REPRESENTATIVES),
-    "filings:portal_filing": (lambda w: {"pk": w["filing"].pk}, REPRESENTATIVES),
-    "filings:portal_upload": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
-    "filings:portal_figures": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
-    "filings:portal_edit": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
-    "filings:portal_submit": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
-    "filings:portal_reply": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
-    "filings:portal_withdraw": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_REPRESENTATIVES),
+    "filings:portal_filing": (lambda w: {"pk": w["filing"].pk}, FILERS),
+    "filings:portal_upload": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_FILERS),
+    "filings:portal_figures": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_FILERS),
+    "filings:portal_edit": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_FILERS),
+    "filings:portal_submit": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_FILERS),
+    "filings:portal_reply": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_FILERS),
+    "filings:portal_withdraw": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_FILERS),
     # A filing's documents: its entity and the office; everyone else is told it does not exist.
     "filings:document": (
         lambda w: {"pk": w["filing"].pk, "document_pk": w["document"].pk},
-        row(LOGIN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK),
+        row(LOGIN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND),
     ),
-    "set_language": (None, row(*[302] * 7)),
+    "set_language": (None, row(*[302] * 8)),
     "javascript-catalog": (None, PUBLIC),
     "admin:index": (None, row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "admin:core_organisation_changelist": (None, row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
@@ -153,7 +174,7 @@ MATRIX: dict[str, tuple[Any, dict]] = {
     "website:feed_atom": (None, PUBLIC),
     "robots_txt": (None, PUBLIC),
     "sitemap": (None, PUBLIC),
-    "website:feedback": (lambda w: {"page_id": w["home"].pk}, row(*[NOT_ALLOWED] * 7)),
+    "website:feedback": (lambda w: {"page_id": w["home"].pk}, row(*[NOT_ALLOWED] * 8)),
     "website:feedback_results": (None, OFFICERS),
     "website:feedback_page": (lambda w: {"page_id": w["home"].pk}, OFFICERS),
     "wagtailadmin_home": (None, CMS_EDITORS),
@@ -227,7 +248,12 @@ def world(office, inps, airc, alice, oscar, bianca, eve, charlie, settings, tmp_
     document, _warnings = filing_services.document_add(filing=filing, kind=DocKind.STATUTE, upload=upload(), actor=eve)
     from pariter.website.models import HomePage
 
+    notary_user = make_user("nora@notariato.it", "Nora Notaia")
+    notary = filing_services.notary_enable(
+        email=notary_user.email, full_name="Nora Notaia", district="Milano", seat="Milano", actor=oscar
+    )
     return {
+        "notary": notary,
         "edition": edition,
         "enrollment": enrollment,
         "enrollment_token": links.token_for(enrollment),
@@ -250,6 +276,7 @@ def world(office, inps, airc, alice, oscar, bianca, eve, charlie, settings, tmp_
             "volunteer": signed_in(volunteer),
             "officer": signed_in(oscar),
             "admin": signed_in(alice),
+            "notary": signed_in(notary_user),
         },
     }
 

@@ -1,7 +1,8 @@
 """Who may see and act on a filing: one helper per purpose, default deny.
 
 Officers are the register officers and administrators of the home office. An entity's representative sees the
-filings of the organisations they represent today and nothing else: any other filing answers 404.
+filings of the organisations they represent today and nothing else: any other filing answers 404. A notary enabled
+by the office sees the filings they filed, and nothing else, through the same pages ("filers" are both).
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 
 from pariter.core.access import deny
 from pariter.core.roles import Role
-from pariter.filings.models import Filing, FilingDocument
+from pariter.filings.models import Filing, FilingDocument, Notary
 
 View = Callable[..., HttpResponse]
 OFFICER_ROLES = frozenset({Role.REGISTER_OFFICER, Role.ADMINISTRATOR})
 OFFICER_PERMISSION = "filings.workbench"
 PORTAL_PERMISSION = "filings.portal"
+NOTARY_PERMISSION = "filings.notary"
 
 
 def is_register_officer(user: Any) -> bool:
@@ -35,6 +39,26 @@ def represented_organisation_ids(user: Any) -> set[int]:
     if not user.is_authenticated or not user.is_active:
         return set()
     return {m.organisation_id for m in user.active_memberships if m.role == Role.ENTITY_REPRESENTATIVE}
+
+
+def active_notary(user: Any) -> Notary | None:
+    """The user's notary record if the office has enabled it and it has not ended; None for everyone else."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if not hasattr(user, "_active_notary"):
+        notary = Notary.objects.filter(user=user).first()
+        user._active_notary = notary if notary and notary.is_active_on(timezone.localdate()) else None
+    return user._active_notary  # type: ignore[no-any-return]
+
+
+def is_filer(user: Any) -> bool:
+    return bool(represented_organisation_ids(user)) or active_notary(user) is not None
+
+
+def _filer_scope(user: Any) -> Q:
+    notary = active_notary(user)
+    scope = Q(organisation_id__in=represented_organisation_ids(user))
+    return scope | Q(notary=notary) if notary is not None else scope
 
 
 def _guard(check: Callable[[Any], bool], permission: str) -> Callable[[View], View]:
@@ -54,6 +78,8 @@ def _guard(check: Callable[[Any], bool], permission: str) -> Callable[[View], Vi
 
 require_officer = _guard(is_register_officer, OFFICER_PERMISSION)
 require_representative = _guard(lambda user: bool(represented_organisation_ids(user)), PORTAL_PERMISSION)
+require_notary = _guard(lambda user: active_notary(user) is not None, NOTARY_PERMISSION)
+require_filer = _guard(is_filer, PORTAL_PERMISSION)
 
 
 def get_filing_for_officer(request: HttpRequest, pk: int) -> Filing:
@@ -66,10 +92,10 @@ def get_filing_for_officer(request: HttpRequest, pk: int) -> Filing:
 
 
 def get_filing_for_representative(request: HttpRequest, pk: int) -> Filing:
-    """The filing if the user represents its organisation today; 404 otherwise, whoever asks."""
+    """The filing if the user represents its organisation today, or filed it as a notary; 404 otherwise."""
     filing = (
-        Filing.objects.select_related("organisation", "entity", "section")
-        .filter(pk=pk, organisation_id__in=represented_organisation_ids(request.user))
+        Filing.objects.select_related("organisation", "entity", "section", "notary")
+        .filter(_filer_scope(request.user), pk=pk)
         .first()
     )
     if filing is None:
@@ -83,5 +109,8 @@ def get_document_for_user(request: HttpRequest, filing_pk: int, pk: int) -> Fili
         raise Http404
     user = request.user
     if is_register_officer(user) or document.filing.organisation_id in represented_organisation_ids(user):
+        return document
+    notary = active_notary(user)
+    if notary is not None and document.filing.notary_id == notary.pk:
         return document
     raise Http404

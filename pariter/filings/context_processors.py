@@ -14,4 +14,6 @@ def filings_nav(request: HttpRequest) -> dict[str, Any]:
         return {"filings_nav": ""}
     if access.is_register_officer(user):
         return {"filings_nav": "officer"}
-    return {"filings_nav": "representative" if access.represented_organisation_ids(user) else ""}
+    if access.represented_organisation_ids(user):
+        return {"filings_nav": "representative"}
+    return {"filings_nav": "notary" if access.active_notary(user) is not None else ""}

@@ -64,6 +64,7 @@ ONLUS_APPLICATION_DEADLINE = date(2026, 3, 31)  # T23
 MAX_INTEGRATION_DAYS = 30  # T2
 OBSERVATION_DAYS = 10  # T5
 MAX_WARNING_DAYS = 180  # T14
+FOUNDERS_APPLICATION_DAYS = 30  # T10: founders apply within 30 days of the notary's refusal (DM 106/2020 art. 19)
 
 
 # --- The calendar --------------------------------------------------------------------------------------------
@@ -146,6 +147,37 @@ def review_due(last_review_or_registration: date) -> date:
 def section_is_reviewed(letter: str) -> bool:
     """No three-yearly review for imprese sociali (d) and società di mutuo soccorso (f) (DM 106/2020 art. 21)."""
     return letter not in {"d", "f"}
+
+
+def notary_deposit_due(deed_received_on: date) -> date:
+    """The notary deposits the deed within 20 days of receiving it (CTS art. 22 c.2; DM 106/2020 art. 16 c.1; T7)."""
+    return due_date(add_days(deed_received_on, RULES["T7"].days or 0))
+
+
+def notary_refusal_due(deed_received_on: date) -> date:
+    """A notary who finds the conditions unmet tells the founders within 30 days (CTS art. 22 c.3; T9)."""
+    return due_date(add_days(deed_received_on, RULES["T9"].days or 0))
+
+
+def founders_application_due(refusal_communicated_on: date) -> date:
+    """After a notary's refusal the founders apply to the office within 30 days (DM 106/2020 art. 19; T10)."""
+    return due_date(add_days(refusal_communicated_on, FOUNDERS_APPLICATION_DAYS))
+
+
+def days_late(done_on: date, due: date) -> int:
+    """Days after `due` that something was done; 0 when on time."""
+    return max((done_on - due).days, 0)
+
+
+def registration_rule(*, standard_statute: bool) -> str:
+    """A statute on a Ministry's standard model is registered within 30 days (CTS art. 47 c.5; T6), else 60 (T1)."""
+    return "T6" if standard_statute else "T1"
+
+
+def authority_notice_due(decided_on: date) -> date:
+    """The Prefettura or Regione hears of the registration or cancellation of a legal person of DPR 361/2000 within
+    15 days (CTS art. 22 c.1-bis; DM 106/2020 art. 25 c.4; T18)."""
+    return due_date(add_days(decided_on, RULES["T18"].days or 0))
 
 
 MODEL_D_INCOME_LIMIT = 300_000  # CTS art. 13 c.2, as amended by L. 104/2024

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pariter.core.models import Municipality
 from pariter.filings.kinds import ENTITY_KINDS, Action, DocKind, Kind, State
 from pariter.filings.models import AccountsModel
 from pariter.registry import selectors as registry_selectors
@@ -41,6 +42,16 @@ class NewFilingForm(forms.Form):
     summary = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
     )
+    standard_statute = forms.BooleanField(
+        label=_("The statute follows a standard model approved by the Ministry"),
+        required=False,
+        help_text=_("Registration only: the office then decides within 30 days instead of 60 (CTS art. 47 c.5)."),
+    )
+    prior_legal_personality = forms.BooleanField(
+        label=_("Already a legal person under DPR 361/2000 (Prefettura or Regione)"),
+        required=False,
+        help_text=_("The office tells the Prefettura or Regione within 15 days of the decision (CTS art. 22 c.1-bis)."),
+    )
 
     def service_fields(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k not in ("token", "kind") and v not in (None, "")}
@@ -53,9 +64,81 @@ class DraftForm(NewFilingForm):
 
     token = None  # type: ignore[assignment]
     kind = None  # type: ignore[assignment]
+    deed_received_on = forms.DateField(
+        label=_("Date the deed reached the notary"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def service_fields(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k not in ("token", "kind")}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("token", "kind")}
+        if data.get("deed_received_on") is None:
+            data.pop("deed_received_on", None)  # only a notary's draft shows it; the others leave it as it is
+        return data
+
+
+class MunicipalityField(forms.CharField):
+    """A municipality typed by name (the list has thousands): the current one with that name."""
+
+    def clean(self, value: Any) -> Municipality | None:  # type: ignore[override]
+        name = super().clean(value)
+        if not name:
+            return None
+        found = Municipality.objects.filter(name__iexact=name.strip()).order_by("-valid_from").first()
+        if found is None:
+            raise forms.ValidationError(_("No municipality has this name: write it as in the ISTAT list."))
+        return found
+
+
+class _DeedForm(forms.Form):
+    """The entity being constituted, as the notary knows it from the deed."""
+
+    name = forms.CharField(label=_("Name of the entity"), max_length=300)
+    tax_code = forms.CharField(label=_("Entity's codice fiscale"), max_length=16)
+    municipality = MunicipalityField(label=_("Municipality of the registered office"), max_length=200)
+    deed_received_on = forms.DateField(
+        label=_("Date the deed reached you"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("You deposit it within 20 days (CTS art. 22 c.2; DM 106/2020 art. 16 c.1)."),
+    )
+
+
+class NotaryFilingForm(_DeedForm):
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    section = forms.ModelChoiceField(label=_("Section"), queryset=Section.objects.all(), empty_label="—")
+    pec = forms.EmailField(label=_("Entity's PEC"))
+    representative_name = forms.CharField(label=_("Legal representative"), max_length=200)
+    representative_tax_code = forms.CharField(
+        label=_("Legal representative's codice fiscale"), max_length=16, required=False
+    )
+    prior_legal_personality = NewFilingForm.base_fields["prior_legal_personality"]
+
+    def service_fields(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "token" and v not in (None, "")}
+
+
+class NotaryRefusalForm(_DeedForm):
+    communicated_on = forms.DateField(
+        label=_("Refusal communicated to the founders on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Within 30 days of receiving the deed (CTS art. 22 c.3)."),
+    )
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+
+
+class NotaryEnableForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail of the notary's account"))
+    full_name = forms.CharField(label=_("Notary"), max_length=200)
+    district = forms.CharField(label=_("Notarial district (collegio notarile)"), max_length=200)
+    seat = forms.CharField(label=_("Seat"), max_length=200)
+
+
+class AuthorityNoticeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    note = forms.CharField(
+        label=_("Recipient and content of the notice"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        required=False,
+    )
 
 
 class UploadForm(forms.Form):

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pariter.core import crypto
@@ -39,6 +40,69 @@ class AccountsModel(models.TextChoices):
     D = "D", _("Model D: cash statement")
 
 
+class Notary(models.Model):
+    """A notary enabled by the office to file registrations with legal personality (CTS art. 22; DM 106/2020 art. 16).
+
+    Notaries are public officials outside the office and outside any organisation: a citizen account becomes a
+    notary's when an officer records the notary's details here, and stops being one on `ended_on`.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notary", verbose_name=_("account")
+    )
+    full_name = models.CharField(_("notary"), max_length=200)
+    district = models.CharField(_("notarial district (collegio notarile)"), max_length=200)
+    seat = models.CharField(_("seat"), max_length=200)
+    enabled_on = models.DateField(_("enabled on"))
+    ended_on = models.DateField(_("no longer enabled from"), null=True, blank=True)
+    enabled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("notary")
+        verbose_name_plural = _("notaries")
+        ordering = ("full_name", "id")
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.seat})"
+
+    def is_active_on(self, day: date) -> bool:
+        return self.enabled_on <= day and (self.ended_on is None or day < self.ended_on)
+
+
+class NotaryRefusal(models.Model):
+    """A notary's refusal to receive a deed of an entity being constituted (CTS art. 22 c.3; T9).
+
+    It opens the founders' way to the office: a registration after a notary's refusal, within 30 days of the
+    communication (DM 106/2020 art. 19; T10).
+    """
+
+    notary = models.ForeignKey(Notary, on_delete=models.PROTECT, related_name="refusals", verbose_name=_("notary"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="notary_refusals", verbose_name=_("organisation")
+    )
+    deed_received_on = models.DateField(_("deed received on"))
+    communicated_on = models.DateField(_("refusal communicated to the founders on"))
+    reasons = models.TextField(_("reasons"), max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notary's refusal")
+        verbose_name_plural = _("notaries' refusals")
+        ordering = ("-communicated_on", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.communicated_on}"
+
+    def days_late(self) -> int:
+        """Days past the 30 the notary has to communicate the refusal (CTS art. 22 c.3; T9); 0 if on time."""
+        return deadlines.days_late(self.communicated_on, deadlines.notary_refusal_due(self.deed_received_on))
+
+    def application_due(self) -> date:
+        return deadlines.founders_application_due(self.communicated_on)
+
+
 class Filing(models.Model):
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
@@ -66,6 +130,20 @@ class Filing(models.Model):
     representative_tax_code_token = models.TextField(blank=True, editable=False)
     summary = models.TextField(_("description"), blank=True, max_length=4000)
     warning_days = models.PositiveSmallIntegerField(_("days given"), null=True, blank=True)
+    # A registration through a notary: who filed it, and when the deed reached the notary (T7).
+    notary = models.ForeignKey(
+        Notary, on_delete=models.PROTECT, null=True, blank=True, related_name="filings", verbose_name=_("notary")
+    )
+    deed_received_on = models.DateField(_("deed received by the notary on"), null=True, blank=True)
+    # CTS art. 47 c.5 (T6): a statute on a Ministry's standard model is registered within 30 days.
+    standard_statute = models.BooleanField(_("statute on a standard model approved by the Ministry"), default=False)
+    # CTS art. 22 c.1-bis (T18): already a legal person in the register of DPR 361/2000 (Prefettura or Regione).
+    prior_legal_personality = models.BooleanField(
+        _("already a legal person under DPR 361/2000 (Prefettura or Regione)"), default=False
+    )
+    # The office's duty to tell the Prefettura or Regione after the decision (T18), tracked like a term.
+    authority_notice_due_on = models.DateField(_("notify the Prefettura or Regione by"), null=True, blank=True)
+    authority_notified_on = models.DateField(_("Prefettura or Regione notified on"), null=True, blank=True)
 
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
     protocol = models.CharField(_("protocol number"), max_length=24, blank=True)
@@ -125,7 +203,8 @@ class Filing(models.Model):
         return f"{self.reference} {self.get_kind_display()}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.is_open = self.state in OPEN_STATES
+        # A decided filing stays in the queue while the office still owes the Prefettura its notice (T18).
+        self.is_open = self.state in OPEN_STATES or self.authority_notice_pending
         self.queue_key = ((self.due_on or self.reply_by or NO_TERM) if self.is_open else NO_TERM).toordinal()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
@@ -178,6 +257,18 @@ class Filing(models.Model):
     def is_due_soon(self, today: date, days: int = 7) -> bool:
         return self.is_open and self.due_on is not None and today <= self.due_on <= deadlines.add_days(today, days)
 
+    @property
+    def authority_notice_pending(self) -> bool:
+        return self.authority_notice_due_on is not None and self.authority_notified_on is None
+
+    def notary_days_late(self) -> int:
+        """Days past the notary's 20 to deposit the deed (CTS art. 22 c.2; DM 106/2020 art. 16 c.1; T7), or 0."""
+        if self.deed_received_on is None:
+            return 0
+        return deadlines.days_late(
+            self.submitted_on or timezone.localdate(), deadlines.notary_deposit_due(self.deed_received_on)
+        )
+
     def days_late(self) -> int:
         """Days past its legal term a deposit of changes was submitted (CTS art. 48 c.3, T13); 0 if on time."""
         if self.kind != Kind.DEED_UPDATE or self.changed_on is None or self.submitted_on is None:
@@ -214,6 +305,8 @@ class EventCode(models.TextChoices):
     DOCUMENT_ADDED = "document", _("Document added")
     ACT_SENT = "act_sent", _("Act sent by PEC")
     TERM_MISSED = "term_missed", _("Legal term run out without a decision")
+    AUTHORITY_NOTICE_DUE = "authority_due", _("Notice to the Prefettura or Regione due")
+    AUTHORITY_NOTIFIED = "authority_notified", _("Prefettura or Regione notified")
 
 
 class FilingEvent(models.Model):
@@ -300,6 +393,7 @@ ACT_LABELS = {
     "opened": _("Communication of the start of the procedure"),
     "accepted_silence": _("Acknowledgement of acceptance by silence"),
     "refused_silence": _("Acknowledgement of denial by silence"),
+    "authority_notice": _("Notice to the Prefettura or Regione"),
 }
 
 

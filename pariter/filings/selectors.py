@@ -12,7 +12,7 @@ from pariter.core.models import Organisation, User
 from pariter.core.pagination import KeysetPage, keyset_page
 from pariter.filings import deadlines
 from pariter.filings.kinds import Kind, State
-from pariter.filings.models import Filing, FilingDocument, FilingEvent, FilingNote
+from pariter.filings.models import Filing, FilingDocument, FilingEvent, FilingNote, Notary, NotaryRefusal
 
 QUEUE_PAGE_SIZE = 50
 
@@ -99,6 +99,25 @@ def notes(filing: Filing) -> list[FilingNote]:
 def filings_of(organisation: Organisation) -> list[Filing]:
     """An entity's own filings, newest first (a few dozen at most)."""
     return list(_list_related(Filing.objects.filter(organisation=organisation)).order_by("-created_at", "-id")[:200])
+
+
+def filings_of_notary(notary: Notary) -> list[Filing]:
+    """The filings a notary made, newest first (a notary deposits a few a month)."""
+    return list(_list_related(Filing.objects.filter(notary=notary)).order_by("-created_at", "-id")[:200])
+
+
+def refusals_of_notary(notary: Notary) -> list[NotaryRefusal]:
+    return list(NotaryRefusal.objects.filter(notary=notary).select_related("organisation")[:200])
+
+
+def refusals_for(organisation: Organisation) -> list[NotaryRefusal]:
+    """The refusals notaries recorded for an entity being constituted: its founders' way to the office."""
+    return list(NotaryRefusal.objects.filter(organisation=organisation).select_related("notary")[:20])
+
+
+def notaries() -> list[Notary]:
+    """Every notary the office has enabled, current or past (a few dozen)."""
+    return list(Notary.objects.select_related("user", "enabled_by").order_by("full_name", "id"))
 
 
 def filings_at_risk(*, today: date, days: int = 7) -> list[Filing]:

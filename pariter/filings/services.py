@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pariter.core import audit
-from pariter.core.models import Organisation, User
+from pariter.core import services as core_services
+from pariter.core.models import Municipality, Organisation, OrganisationKind, User
 from pariter.core.validators import normalise_tax_code, validate_tax_code
 from pariter.filings import deadlines
 from pariter.filings.deadlines import ClockError, Silence
@@ -28,6 +29,8 @@ from pariter.filings.models import (
     FilingDocument,
     FilingEvent,
     FilingNote,
+    Notary,
+    NotaryRefusal,
     ProtocolCounter,
 )
 from pariter.registry import services as registry_services
@@ -179,6 +182,10 @@ def filing_create(
         raise ValidationError({"kind": _("An entity cannot start this type of filing.")})
     entity = Entity.objects.filter(organisation=organisation).first()
     _check_can_start(organisation=organisation, kind=kind, entity=entity)
+    if kind == Kind.AFTER_NOTARY_REFUSAL:
+        _check_founders_in_time(organisation, day=timezone.localdate())
+    if fields.get("standard_statute") and kind != Kind.REGISTRATION:
+        raise ValidationError({"standard_statute": _("The standard-model term applies only to a registration.")})
     tax_code = normalise_tax_code(fields.pop("representative_tax_code", "") or "")
     if tax_code:
         try:
@@ -203,9 +210,28 @@ def filing_create(
     return filing
 
 
+def _check_founders_in_time(organisation: Organisation, *, day: date) -> None:
+    """After a refusal recorded by a notary, the founders apply within 30 days of its communication (T10)."""
+    refusal = NotaryRefusal.objects.filter(organisation=organisation).first()
+    if refusal is not None and day > refusal.application_due():
+        raise ValidationError(
+            _(
+                "The notary's refusal was communicated on %(day)s: the founders could apply to the office until "
+                "%(due)s (DM 106/2020 art. 19)."
+            )
+            % {
+                "day": refusal.communicated_on.strftime("%d/%m/%Y"),
+                "due": refusal.application_due().strftime("%d/%m/%Y"),
+            }
+        )
+
+
 DRAFT_FIELDS = frozenset(
     {
         "section",
+        "standard_statute",
+        "prior_legal_personality",
+        "deed_received_on",
         "pec",
         "representative_name",
         "representative_tax_code",
@@ -235,6 +261,8 @@ def filing_update_draft(*, filing: Filing, **fields: Any) -> Filing:
         except ValidationError as error:
             raise ValidationError({"representative_tax_code": error.messages}) from None
     filing.representative_tax_code = tax_code
+    if fields.get("standard_statute") and filing.kind != Kind.REGISTRATION:
+        raise ValidationError({"standard_statute": _("The standard-model term applies only to a registration.")})
     for name, value in fields.items():
         # An emptied text field is "", an emptied date, number or section is None.
         setattr(
@@ -327,6 +355,8 @@ def submission_problems(filing: Filing) -> list[str]:
     spec = filing.spec
     documents = list(filing.documents.all())
     present = {d.kind for d in documents}
+    if filing.kind == Kind.AFTER_NOTARY_REFUSAL and filing.organisation.notary_refusals.exists():
+        present.add(DocKind.NOTARY_REFUSAL)  # the notary recorded it here: no need to upload their letter
     for kind in required_documents(
         filing.kind, accounts_model=filing.accounts_model, income=filing.income, fundraising=filing.held_fundraising
     ):
@@ -357,6 +387,8 @@ def submission_problems(filing: Filing) -> list[str]:
             problems.append(_("The entity is already in this section: choose another one."))
     if filing.kind == Kind.DEED_UPDATE and filing.changed_on is None:
         problems.append(_("Give the date of the change."))
+    if filing.notary_id is not None and filing.deed_received_on is None:
+        problems.append(_("Give the date the deed reached you (CTS art. 22 c.2)."))
     if filing.kind == Kind.ANNUAL_ACCOUNTS:
         problems.extend(_accounts_problems(filing))
     return problems
@@ -412,11 +444,22 @@ def filing_submit(*, filing: Filing, actor: User, today: date | None = None) -> 
         raise ValidationError(problems)
     _check_can_start(organisation=filing.organisation, kind=filing.kind, entity=filing.entity, exclude=filing.pk)
     day = _today(today)
+    if filing.kind == Kind.AFTER_NOTARY_REFUSAL:
+        _check_founders_in_time(filing.organisation, day=day)
     filing.state, filing.submitted_on, filing.protocol = State.SUBMITTED, day, next_protocol(day)
     rule = filing.spec.decision_rule
+    if filing.kind == Kind.REGISTRATION:
+        rule = deadlines.registration_rule(standard_statute=filing.standard_statute)
     filing.set_clock(deadlines.start(rule, day) if rule else None)
     _save(filing, "state", "submitted_on", "protocol", *CLOCK_FIELDS)
-    _event(filing, EventCode.SUBMITTED, actor=actor, rule=rule or "", note=filing.protocol)
+    note = filing.protocol
+    if rule == "T6":
+        note += " · " + _("statute on a standard model approved by the Ministry: 30 days (CTS art. 47 c.5)")
+    if filing.notary_id is not None and filing.notary_days_late():
+        note += " · " + _("deposited %(n)d days after the notary's 20 (CTS art. 22 c.2)") % {
+            "n": filing.notary_days_late()
+        }
+    _event(filing, EventCode.SUBMITTED, actor=actor, rule=rule or "", note=note)
     _sync_entity_status(filing, day=day)
     from pariter.filings import tasks
 
@@ -753,6 +796,7 @@ def filing_act(
         _event(filing, EventCode.CONCLUDED, actor=actor, note=note, due_before=before)
     if filing.is_final:
         _sync_entity_status(filing, day=day)
+        _open_authority_notice(filing, day=day)
     return filing
 
 
@@ -778,7 +822,7 @@ def _accept(filing: Filing, *, actor: User | None, day: date, note: str, by_sile
             route=route,
             reason=reason,
             pec=filing.pec,
-            has_legal_personality=filing.kind == Kind.NOTARIAL_REGISTRATION,
+            has_legal_personality=filing.kind == Kind.NOTARIAL_REGISTRATION or filing.prior_legal_personality,
         )
         if filing.representative_name:
             registry_services.office_holder_appoint(
@@ -948,6 +992,7 @@ def filing_expire(*, filing: Filing, today: date | None = None) -> str:
     _event(filing, code, actor=None, rule=rule, due_before=before)
     _issue_act(filing, action=code, actor=None, body="")
     _sync_entity_status(filing, day=day)
+    _open_authority_notice(filing, day=day)
     return code
 
 
@@ -970,3 +1015,235 @@ def _issue_act(filing: Filing, *, action: str, actor: User | None, body: str) ->
 
     transaction.on_commit(lambda: tasks.render_and_send_act.enqueue(document_id=document.pk))
     return document
+
+
+# --- Notaries (CTS art. 22; DM 106/2020 artt. 16, 19) -----------------------------------------------------------
+
+
+@transaction.atomic
+def notary_enable(
+    *, email: str, full_name: str, district: str, seat: str, actor: User, today: date | None = None
+) -> Notary:
+    """Make an existing citizen account a notary's: from today it may file registrations through a notary."""
+    errors: dict[str, str] = {}
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        errors["email"] = _("No account has this e-mail address: the notary signs up first, then you enable them.")
+    elif user.active_memberships:
+        errors["email"] = _("This account holds a role in an organisation: a notary uses a personal account.")
+    for field, value in (("full_name", full_name), ("district", district), ("seat", seat)):
+        if not value.strip():
+            errors[field] = _("This field is required.")
+    if errors:
+        raise ValidationError(errors)
+    assert user is not None
+    day = _today(today)
+    notary = Notary.objects.filter(user=user).first()
+    if notary is not None and notary.is_active_on(day):
+        raise ValidationError({"email": _("This account is already enabled as a notary.")})
+    notary = notary or Notary(user=user)
+    notary.full_name, notary.district, notary.seat = full_name.strip(), district.strip(), seat.strip()
+    notary.enabled_on, notary.ended_on, notary.enabled_by = day, None, actor
+    notary.full_clean(exclude=["user", "enabled_by"])
+    notary.save()
+    return notary
+
+
+@transaction.atomic
+def notary_end(*, notary: Notary, actor: User, today: date | None = None) -> Notary:
+    """From today the account is no longer a notary's; the filings it made stay with the office."""
+    notary = Notary.objects.select_for_update().get(pk=notary.pk)
+    day = _today(today)
+    if notary.ended_on is not None and notary.ended_on <= day:
+        return notary
+    notary.ended_on = day
+    with audit.reason(_("ended by %(name)s") % {"name": actor.full_name}):
+        notary.save(update_fields=["ended_on"])
+    return notary
+
+
+def _organisation_for_deed(*, name: str, tax_code: str, municipality: Municipality | None, pec: str) -> Organisation:
+    """The organisation a notary's deed constitutes: found by its codice fiscale, or created."""
+    code = normalise_tax_code(tax_code)
+    organisation = Organisation.objects.filter(tax_code=code).first()
+    if organisation is not None:
+        return organisation
+    errors: dict[str, Any] = {}
+    if not name.strip():
+        errors["name"] = _("Give the name of the entity.")
+    if municipality is None:
+        errors["municipality"] = _("Choose the municipality of the registered office.")
+    if errors:
+        raise ValidationError(errors)
+    assert municipality is not None
+    try:
+        return core_services.organisation_create(
+            name=name, kind=OrganisationKind.THIRD_SECTOR, tax_code=code, municipality=municipality, pec=pec
+        )
+    except ValidationError as error:
+        raise ValidationError(
+            {f if f in ("name", "tax_code", "pec") else "tax_code": m for f, m in error.message_dict.items()}
+        ) from None
+
+
+@transaction.atomic
+def notary_filing_create(
+    *,
+    notary: Notary,
+    name: str,
+    tax_code: str,
+    municipality: Municipality | None,
+    deed_received_on: date,
+    actor: User,
+    client_token: uuid.UUID | None = None,
+    today: date | None = None,
+    **fields: Any,
+) -> Filing:
+    """A notary's draft registration with legal personality for an entity being constituted (DM 106/2020 art. 16)."""
+    if client_token is not None:
+        existing = Filing.objects.filter(client_token=client_token, notary=notary).first()
+        if existing is not None:
+            return existing
+    if deed_received_on > _today(today):
+        raise ValidationError({"deed_received_on": _("The deed cannot reach you after today.")})
+    organisation = _organisation_for_deed(
+        name=name, tax_code=tax_code, municipality=municipality, pec=fields.get("pec", "")
+    )
+    return filing_create(
+        organisation=organisation,
+        kind=Kind.NOTARIAL_REGISTRATION,
+        actor=actor,
+        client_token=client_token,
+        notary=notary,
+        deed_received_on=deed_received_on,
+        **fields,
+    )
+
+
+@transaction.atomic
+def notary_refusal_record(
+    *,
+    notary: Notary,
+    name: str,
+    tax_code: str,
+    municipality: Municipality | None,
+    deed_received_on: date,
+    communicated_on: date,
+    reasons: str,
+    today: date | None = None,
+) -> NotaryRefusal:
+    """The notary found the conditions unmet and told the founders (CTS art. 22 c.3; T9): late is recorded, not refused.
+
+    The founders may then apply to the office within 30 days (DM 106/2020 art. 19; T10).
+    """
+    day = _today(today)
+    errors: dict[str, str] = {}
+    if not reasons.strip():
+        errors["reasons"] = _("State the reasons: the founders and the office read them.")
+    if deed_received_on > day:
+        errors["deed_received_on"] = _("The deed cannot reach you after today.")
+    if communicated_on > day or communicated_on < deed_received_on:
+        errors["communicated_on"] = _("The refusal is communicated after the deed reached you, and not after today.")
+    if errors:
+        raise ValidationError(errors)
+    organisation = _organisation_for_deed(name=name, tax_code=tax_code, municipality=municipality, pec="")
+    if Entity.objects.filter(organisation=organisation).exclude(status=EntityStatus.CANCELLED).exists():
+        raise ValidationError({"tax_code": _("This entity is already in the register.")})
+    refusal = NotaryRefusal.objects.create(
+        notary=notary,
+        organisation=organisation,
+        deed_received_on=deed_received_on,
+        communicated_on=communicated_on,
+        reasons=reasons.strip()[:4000],
+    )
+    audit.record(
+        "filings.notary.refusal_recorded",
+        obj=refusal,
+        changes={"organisation": organisation.pk, "days_late": refusal.days_late()},
+    )
+    return refusal
+
+
+# --- The office's notice to the Prefettura or Regione (CTS art. 22 c.1-bis; DM 106/2020 art. 25 c.4; T18) ----
+
+
+def authority_notice_owed(filing: Filing) -> bool:
+    """A registration or cancellation of an entity that is a legal person of DPR 361/2000."""
+    if filing.state not in (State.ACCEPTED, State.ACCEPTED_BY_SILENCE):
+        return False
+    if filing.kind in (Kind.REGISTRATION, Kind.NOTARIAL_REGISTRATION, Kind.AFTER_NOTARY_REFUSAL):
+        return filing.prior_legal_personality
+    if filing.kind == Kind.CANCELLATION and filing.entity_id is not None:
+        return Filing.objects.filter(
+            entity_id=filing.entity_id,
+            prior_legal_personality=True,
+            state__in=[State.ACCEPTED, State.ACCEPTED_BY_SILENCE],
+        ).exists()
+    return False
+
+
+def _open_authority_notice(filing: Filing, *, day: date) -> None:
+    """After the decision, the notice becomes the filing's deadline, in the queue and the digest, until sent."""
+    if filing.authority_notice_due_on is not None or not authority_notice_owed(filing):
+        return
+    before = filing.due_on
+    filing.authority_notice_due_on = deadlines.authority_notice_due(day)
+    filing.due_on = filing.authority_notice_due_on
+    _save(filing, "authority_notice_due_on", "due_on")
+    _event(filing, EventCode.AUTHORITY_NOTICE_DUE, actor=None, rule="T18", due_before=before)
+
+
+@transaction.atomic
+def filing_record_authority_notice(
+    *, filing: Filing, actor: User, version: int, note: str = "", today: date | None = None
+) -> Filing:
+    """The office notified the Prefettura or Regione: the duty ends and the letter is numbered and rendered."""
+    filing = _lock(filing, version)
+    if not filing.authority_notice_pending:
+        raise ValidationError(_("No notice to the Prefettura or Regione is due for this filing."))
+    day = _today(today)
+    before = filing.due_on
+    filing.authority_notified_on, filing.due_on = day, None
+    _save(filing, "authority_notified_on", "due_on")
+    late = deadlines.days_late(day, filing.authority_notice_due_on or day)
+    text = note.strip()
+    if late:
+        text = (text + "\n" if text else "") + _("%(n)d days after the 15 of CTS art. 22 c.1-bis.") % {"n": late}
+    _event(filing, EventCode.AUTHORITY_NOTIFIED, actor=actor, note=text, rule="T18", due_before=before)
+    _issue_act(filing, action="authority_notice", actor=actor, body=note.strip())
+    return filing
+
+
+# --- Entries whose status predates the rule that a pending procedure shows on them ------------------------------
+
+
+def entities_sync_status(*, today: date | None = None) -> dict[str, int]:
+    """Give every entry with an open migration, warning or cancellation the status it shows (idempotent).
+
+    The rule (`_sync_entity_status`) runs on each procedure's events; procedures already open when it came in
+    never had one. Each entry is set in its own transaction, with the same precedence and history.
+    """
+    day = _today(today)
+    counts: dict[str, int] = {}
+    open_ids = (
+        Filing.objects.filter(is_open=True, kind__in=_STATUS_KINDS, entity__isnull=False)
+        .exclude(entity__status=EntityStatus.CANCELLED)
+        .values_list("entity_id", flat=True)
+        .distinct()
+    )
+    for entity_id in sorted(set(open_ids)):
+        with transaction.atomic():
+            filing = (
+                Filing.objects.select_related("entity")
+                .filter(entity_id=entity_id, is_open=True, kind__in=_STATUS_KINDS)
+                .order_by("submitted_on", "pk")
+                .first()
+            )
+            if filing is None or filing.entity is None:
+                continue
+            before = filing.entity.status
+            _sync_entity_status(filing, day=day)
+            after = filing.entity.status
+            if after != before:
+                counts[after] = counts.get(after, 0) + 1
+    return counts

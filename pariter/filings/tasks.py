@@ -159,6 +159,14 @@ def remind_annual_accounts(*, today: str | None = None) -> int:
 
 
 @task()
+def sync_entity_status(*, today: str | None = None) -> dict[str, int]:
+    """Entries with open migrations, warnings or cancellations show them (backfill; nothing to do once healed)."""
+    from pariter.filings import services
+
+    return services.entities_sync_status(today=date.fromisoformat(today) if today else None)
+
+
+@task()
 def deadlines_digest(*, today: str | None = None) -> int:
     """The daily "deadlines at risk" mail to register officers: overdue and due within 7 days, once a day."""
     from pariter.core.models import Membership, Organisation

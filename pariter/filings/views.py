@@ -21,12 +21,16 @@ from pariter.core.pagination import InvalidCursor, query_without_cursor
 from pariter.filings import access, exports, selectors, services
 from pariter.filings.forms import (
     ActForm,
+    AuthorityNoticeForm,
     BulkAssignForm,
     BulkTakeChargeForm,
     BulkWarnForm,
     CashStatementForm,
     DraftForm,
     NewFilingForm,
+    NotaryEnableForm,
+    NotaryFilingForm,
+    NotaryRefusalForm,
     NoteForm,
     QueueFilterForm,
     ReplyForm,
@@ -34,7 +38,7 @@ from pariter.filings.forms import (
     UploadForm,
 )
 from pariter.filings.kinds import ENTITY_KINDS, Kind, State
-from pariter.filings.models import Filing
+from pariter.filings.models import Filing, Notary
 from pariter.registry.models import Entity
 
 
@@ -210,8 +214,33 @@ def _detail_context(filing: Filing, request: HttpRequest, **extra: Any) -> dict[
         "overdue": filing.is_overdue(today),
         "due_soon": filing.is_due_soon(today),
         "cash": getattr(filing, "cash_statement", None) if filing.kind == Kind.ANNUAL_ACCOUNTS else None,
+        "authority_form": AuthorityNoticeForm(initial={"version": filing.version}),
+        "refusals": selectors.refusals_for(filing.organisation) if filing.kind == Kind.AFTER_NOTARY_REFUSAL else [],
         **extra,
     }
+
+
+@access.require_officer
+@require_POST
+def authority_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office records that it told the Prefettura or Regione (CTS art. 22 c.1-bis; T18)."""
+    filing = access.get_filing_for_officer(request, pk)
+    form = AuthorityNoticeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The action could not be read: reload the page and try again."))
+        return redirect("filings:detail", pk=pk)
+    try:
+        services.filing_record_authority_notice(
+            filing=filing,
+            actor=request.user,  # type: ignore[arg-type]
+            version=form.cleaned_data["version"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Notice recorded: its letter is being prepared with a protocol number."))
+    return redirect("filings:detail", pk=pk)
 
 
 @access.require_officer
@@ -314,8 +343,13 @@ def portal(request: HttpRequest) -> HttpResponse:
 
 def _portal_context(request: HttpRequest, filing: Filing, **extra: Any) -> dict[str, Any]:
     documents = [d for d in selectors.documents(filing) if not d.is_office_act or d.rendered_at]
+    notary = access.active_notary(request.user)
+    as_notary = notary is not None and filing.notary_id == notary.pk
     return {
         "filing": filing,
+        "as_notary": as_notary,
+        "home_url": reverse("filings:notary_home" if as_notary else "filings:portal"),
+        "refusals": selectors.refusals_for(filing.organisation) if filing.kind == Kind.AFTER_NOTARY_REFUSAL else [],
         "events": selectors.timeline(filing),
         "documents": documents,
         "upload_form": UploadForm(),
@@ -340,6 +374,9 @@ def _portal_context(request: HttpRequest, filing: Filing, **extra: Any) -> dict[
                 "held_fundraising": filing.held_fundraising,
                 "changed_on": filing.changed_on,
                 "summary": filing.summary,
+                "standard_statute": filing.standard_statute,
+                "prior_legal_personality": filing.prior_legal_personality,
+                "deed_received_on": filing.deed_received_on,
             }
         ),
         "problems": services.submission_problems(filing) if filing.state == State.DRAFT else [],
@@ -349,14 +386,14 @@ def _portal_context(request: HttpRequest, filing: Filing, **extra: Any) -> dict[
     }
 
 
-@access.require_representative
+@access.require_filer
 @require_GET
 def portal_filing(request: HttpRequest, pk: int) -> HttpResponse:
     filing = access.get_filing_for_representative(request, pk)
     return render(request, "filings/portal_filing.html", _portal_context(request, filing))
 
 
-@access.require_representative
+@access.require_filer
 @require_POST
 def portal_upload(request: HttpRequest, pk: int) -> HttpResponse:
     filing = access.get_filing_for_representative(request, pk)
@@ -380,7 +417,7 @@ def portal_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "filings/portal_filing.html", _portal_context(request, filing, upload_form=form), status=400)
 
 
-@access.require_representative
+@access.require_filer
 @require_POST
 def portal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     filing = access.get_filing_for_representative(request, pk)
@@ -401,7 +438,7 @@ def portal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "filings/portal_filing.html", _portal_context(request, filing, draft_form=form), status=400)
 
 
-@access.require_representative
+@access.require_filer
 @require_POST
 def portal_figures(request: HttpRequest, pk: int) -> HttpResponse:
     filing = access.get_filing_for_representative(request, pk)
@@ -424,7 +461,7 @@ def portal_figures(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "filings/portal_filing.html", _portal_context(request, filing, cash_form=form), status=400)
 
 
-@access.require_representative
+@access.require_filer
 @require_POST
 def portal_submit(request: HttpRequest, pk: int) -> HttpResponse:
     filing = access.get_filing_for_representative(request, pk)
@@ -447,7 +484,7 @@ def portal_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("filings:portal_filing", pk=pk)
 
 
-@access.require_representative
+@access.require_filer
 @require_POST
 def portal_reply(request: HttpRequest, pk: int) -> HttpResponse:
     filing = access.get_filing_for_representative(request, pk)
@@ -465,7 +502,7 @@ def portal_reply(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("filings:portal_filing", pk=pk)
 
 
-@access.require_representative
+@access.require_filer
 @require_POST
 def portal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     filing = access.get_filing_for_representative(request, pk)
@@ -476,6 +513,125 @@ def portal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The filing was withdrawn."))
     return redirect("filings:portal_filing", pk=pk)
+
+
+# --- Notaries (CTS art. 22; DM 106/2020 artt. 16, 19) -------------------------------------------------------
+
+
+def _form_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _notary_page(request: HttpRequest, notary: Notary, *, status: int = 200, **forms: Any) -> HttpResponse:
+    return render(
+        request,
+        "filings/notary_home.html",
+        {
+            "notary": notary,
+            "filings": selectors.filings_of_notary(notary),
+            "refusals": selectors.refusals_of_notary(notary),
+            "form": forms.get("form") or NotaryFilingForm(),
+            "refusal_form": forms.get("refusal_form") or NotaryRefusalForm(),
+        },
+        status=status,
+    )
+
+
+@access.require_notary
+def notary_home(request: HttpRequest) -> HttpResponse:
+    """A notary's filings, and a new registration with legal personality for an entity being constituted."""
+    notary = access.active_notary(request.user)
+    assert notary is not None
+    form = NotaryFilingForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.service_fields()
+            try:
+                filing = services.notary_filing_create(
+                    notary=notary,
+                    actor=request.user,  # type: ignore[arg-type]
+                    client_token=form.cleaned_data["token"],
+                    **data,
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                late = filing.notary_days_late()
+                if late:
+                    messages.warning(
+                        request,
+                        _(
+                            "The deed reached you more than 20 days ago (%(n)d days late): you can still file, and "
+                            "the office will see the delay (CTS art. 22 c.2; DM 106/2020 art. 16 c.1)."
+                        )
+                        % {"n": late},
+                    )
+                return redirect("filings:portal_filing", pk=filing.pk)
+        return _notary_page(request, notary, status=400, form=form)
+    return _notary_page(request, notary)
+
+
+@access.require_notary
+@require_POST
+def notary_refusal(request: HttpRequest) -> HttpResponse:
+    """The notary records a refusal communicated to the founders (CTS art. 22 c.3; T9)."""
+    notary = access.active_notary(request.user)
+    assert notary is not None
+    form = NotaryRefusalForm(request.POST)
+    if form.is_valid():
+        try:
+            refusal = services.notary_refusal_record(notary=notary, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Refusal recorded. The founders may apply to the office until %(day)s (DM 106/2020 art. 19).")
+                % {"day": formats.date_format(refusal.application_due(), "DATE_FORMAT")},
+            )
+            if refusal.days_late():
+                messages.warning(
+                    request,
+                    _("Communicated %(n)d days after the 30 of CTS art. 22 c.3: the office will see it.")
+                    % {"n": refusal.days_late()},
+                )
+            return redirect("filings:notary_home")
+    return _notary_page(request, notary, status=400, refusal_form=form)
+
+
+@access.require_officer
+def notaries(request: HttpRequest) -> HttpResponse:
+    """The notaries the office has enabled to file, and a form to enable one more."""
+    form = NotaryEnableForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notary = services.notary_enable(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s can now file as a notary.") % {"name": notary.full_name})
+            return redirect("filings:notaries")
+    return render(
+        request,
+        "filings/notaries.html",
+        {"notaries": selectors.notaries(), "form": form, "today": timezone.localdate()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@access.require_officer
+@require_POST
+def notary_end(request: HttpRequest, pk: int) -> HttpResponse:
+    notary = Notary.objects.filter(pk=pk).first()
+    if notary is None:
+        raise Http404
+    services.notary_end(notary=notary, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("%(name)s can no longer file as a notary.") % {"name": notary.full_name})
+    return redirect("filings:notaries")
 
 
 # --- Procedures the office starts, and the office's figures --------------------------------------------------

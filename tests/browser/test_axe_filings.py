@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -115,3 +115,89 @@ def test_the_portal_pages(page, live_server, eve, filings):
     page.wait_for_load_state()
     assert page.locator(".alert-danger li").count() == 4  # two documents, the figures, the legal representative
     assert_accessible(page, "portal: submission with problems")
+
+
+@pytest.fixture
+def notary_world(settings, tmp_path, oscar, milano):  # type: ignore[no-untyped-def]
+    """Nora, a notary with a draft, a late submitted filing and a recorded refusal; a registered legal person of
+    DPR 361/2000 whose notice to the Prefettura is due."""
+    settings.MEDIA_ROOT = tmp_path
+    ensure_reference_data()
+    from pariter.registry.models import Section
+    from tests.conftest import make_user
+
+    make_user("nora@notariato.it", "Nora Notaia")
+    nora = services.notary_enable(
+        email="nora@notariato.it", full_name="Nora Notaia", district="Milano", seat="Milano", actor=oscar
+    )
+    today = date.today()
+    draft = services.notary_filing_create(
+        notary=nora,
+        name="Fondazione Nuova Luce ETS",
+        tax_code="97000020152",
+        municipality=milano,
+        deed_received_on=today - timedelta(days=30),
+        actor=nora.user,
+        section=Section.objects.get(letter="g"),
+        pec="luce@pec.it",
+        representative_name="Luca Luce",
+        prior_legal_personality=True,
+    )
+    services.notary_refusal_record(
+        notary=nora,
+        name="Associazione Senza Requisiti",
+        tax_code="97000030151",
+        municipality=milano,
+        deed_received_on=today - timedelta(days=10),
+        communicated_on=today,
+        reasons="Patrimonio minimo non raggiunto.",
+    )
+    for kind in (DocKind.NOTARIAL_DEED, DocKind.STATUTE):
+        services.document_add(filing=draft, kind=kind, upload=upload(), actor=nora.user)
+    submitted = services.filing_submit(filing=draft, actor=nora.user)
+    submitted = services.filing_act(filing=submitted, action=Action.TAKE_CHARGE, actor=oscar, version=submitted.version)
+    decided = services.filing_act(filing=submitted, action=Action.ACCEPT, actor=oscar, version=submitted.version)
+    other = services.notary_filing_create(
+        notary=nora,
+        name="Associazione Bozza",
+        tax_code="97000040150",
+        municipality=milano,
+        deed_received_on=today,
+        actor=nora.user,
+    )
+    return {"nora": nora, "decided": decided, "draft": other}
+
+
+def test_the_notary_pages(page, live_server, notary_world):
+    sign_in_browser(page, signed_in(notary_world["nora"].user), live_server.url)
+    for url in [
+        reverse("filings:notary_home"),
+        reverse("filings:portal_filing", args=[notary_world["draft"].pk]),
+        reverse("filings:portal_filing", args=[notary_world["decided"].pk]),
+    ]:
+        page.goto(url)
+        assert page.locator("h1").count() == 1, url
+        assert_accessible(page, url)
+    page.goto(reverse("filings:notary_home"))
+    page.get_by_role("button", name="Crea la bozza").click()
+    page.wait_for_load_state()
+    assert page.locator("[aria-invalid=true]").count() >= 4
+    assert_accessible(page, "notary: a filing with errors")
+    page.goto(reverse("filings:notary_home"))
+    page.get_by_role("button", name="Registra il rifiuto").click()
+    page.wait_for_load_state()
+    assert page.locator("[aria-invalid=true]").count() >= 4
+    assert_accessible(page, "notary: a refusal with errors")
+
+
+def test_the_officers_notary_pages(page, live_server, oscar, notary_world):
+    sign_in_browser(page, signed_in(oscar), live_server.url)
+    for url in [reverse("filings:notaries"), reverse("filings:detail", args=[notary_world["decided"].pk])]:
+        page.goto(url)
+        assert page.locator("h1").count() == 1, url
+        assert_accessible(page, url)
+    page.goto(reverse("filings:notaries"))
+    page.get_by_role("button", name="Abilita", exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator("[aria-invalid=true]").count() >= 4
+    assert_accessible(page, "notaries: enabling with errors")

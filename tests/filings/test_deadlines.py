@@ -198,3 +198,58 @@ def test_months_and_years_land_in_the_right_month(start_day, months):
     end = d.add_months(start_day, months)
     assert (end.year * 12 + end.month) - (start_day.year * 12 + start_day.month) == months
     assert end.day <= start_day.day
+
+
+# --- T6: a statute on a Ministry's standard model (CTS art. 47 c.5) --------------------------------------------
+
+
+def test_a_standard_statute_gives_the_office_30_days_instead_of_60():
+    assert d.registration_rule(standard_statute=True) == "T6"
+    assert d.registration_rule(standard_statute=False) == "T1"
+    # Submitted on Monday 2 March 2026: 30 days end on Wednesday 1 April, 60 on Friday 1 May (a holiday) → Saturday 2.
+    assert d.start("T6", date(2026, 3, 2)).due == date(2026, 4, 1)
+    assert d.start("T1", date(2026, 3, 2)).due == date(2026, 5, 2)
+
+
+@given(days, st.booleans())
+def test_the_standard_model_term_is_30_days_and_never_later_than_the_ordinary_one(submitted, standard):
+    rule = d.registration_rule(standard_statute=standard)
+    clock = d.start(rule, submitted)
+    assert clock.total_days() == (30 if standard else 60)
+    assert d.start("T6", submitted).due <= d.start("T1", submitted).due
+    assert not d.is_holiday(clock.due)
+
+
+@given(days, st.integers(0, 29), st.integers(1, 30), st.one_of(st.none(), st.integers(0, 30)))
+def test_after_an_integration_a_standard_statute_gets_the_new_60_days_and_never_loses_any(
+    submitted, request_after, given_days, answer_after
+):
+    clock = d.start("T6", submitted)
+    requested = submitted + timedelta(days=request_after)
+    term_end = d.integration_term_end(requested, given_days)
+    received = None if answer_after is None else requested + timedelta(days=answer_after)
+    after = d.restart_after_integration(clock, requested_on=requested, term_end=term_end, received_on=received)
+    assert after.rule == "T3" and after.total_days() >= 60 and after.ends >= clock.ends
+
+
+# --- T7, T9, T10, T18: the notary's terms and the office's notice ---------------------------------------------
+
+
+def test_the_notarys_terms_and_the_founders_and_the_notice():
+    # Deed received on 2 March 2026: 20 days end on Sunday 22 March → Monday 23 (T7); 30 days on 1 April (T9).
+    assert d.notary_deposit_due(date(2026, 3, 2)) == date(2026, 3, 23)
+    assert d.notary_refusal_due(date(2026, 3, 2)) == date(2026, 4, 1)
+    # Refusal communicated on 20 October 2026: founders apply by 19 November (T10).
+    assert d.founders_application_due(date(2026, 10, 20)) == date(2026, 11, 19)
+    # Decision on 10 December 2026: 15 days end on Friday 25 December → Monday 28 (T18; 26 is a holiday, 27 Sunday).
+    assert d.authority_notice_due(date(2026, 12, 10)) == date(2026, 12, 28)
+    assert d.days_late(date(2026, 3, 26), date(2026, 3, 23)) == 3
+    assert d.days_late(date(2026, 3, 20), date(2026, 3, 23)) == 0
+
+
+@given(days)
+def test_late_is_never_negative_and_the_duties_fall_on_working_days(day):
+    for due in (d.notary_deposit_due(day), d.notary_refusal_due(day), d.authority_notice_due(day)):
+        assert due > day and not d.is_holiday(due)
+        assert d.days_late(day, due) == 0
+        assert d.days_late(due + timedelta(days=1), due) == 1

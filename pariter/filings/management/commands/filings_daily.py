@@ -19,11 +19,15 @@ JOBS: list[Task[..., Any]] = [
     tasks.open_due_reviews,
     tasks.remind_annual_accounts,
     tasks.deadlines_digest,
+    tasks.sync_entity_status,
 ]
 
 
 class Command(BaseCommand):
-    help = "Queue the daily jobs: silence at term, reviews due, accounts reminders, deadlines digest."
+    help = (
+        "Queue the daily jobs: silence at term, reviews due, accounts reminders, deadlines digest, "
+        "entries' status for open procedures."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--now", action="store_true", help="Run them here and now instead of queueing them.")
