@@ -28,7 +28,10 @@ def make_edition(
     edition = Edition.objects.create(
         initiative=initiative, name=f"Edizione {next(_n)}", capacity=capacity, is_published=published, **fields
     )
-    first = timezone.localtime(timezone.now() + starts_in).replace(hour=9, minute=30, second=0, microsecond=0)
+    moment = timezone.localtime(timezone.now() + starts_in).replace(second=0, microsecond=0)
+    # Days away: the session starts at 9:30 that day. Hours away: exactly then, or "started an hour ago" would mean
+    # 9:30 today, still to come when the tests run before dawn.
+    first = moment.replace(hour=9, minute=30) if abs(starts_in) >= timedelta(days=1) else moment
     for i in range(sessions):
         start = first + timedelta(days=7 * i)
         services.session_add(
