@@ -186,28 +186,35 @@ def _run_engine(env: dict[str, str]) -> str:
     opening = _work(env, "opening")
     rows: list[str | None] = [HEADER]
     lines = []
-    with server(env) as port:
-        past = [f"/formazione/edizioni/{pk}/" for pk in opening["past"]]
-        rows.append(_row(port, "training catalogue (5,000 past editions)", ["/formazione/"], 400))
-        rows.append(_row(port, "catalogue archive, first page", ["/formazione/archivio/"], 400))
-        rows.append(_row(port, "past edition pages (50 different)", past, 400))
-        rows.append(_row(port, "calendar of the month", ["/formazione/calendario/"], 200))
-        rows.append(_row(port, "combined iCalendar feed", ["/formazione/calendario.ics"], 200))
-        if _wanted("Registration rush"):
-            errors, _statuses = _rush(port, opening["edition"])
-            outcome = _work(env, "count", str(opening["edition"]))
-            lines.append(
-                f"Registration rush: 200 simultaneous POSTs for 50 places (50 threads): {errors} errors; "
-                f"{outcome['confirmed']} confirmed, {outcome['waitlisted']} waitlisted; first 50 confirmed: "
-                f"{outcome['first_50_confirmed']}; waiting list in arrival order: "
-                f"{outcome['waitlist_in_arrival_order']}."
-            )
+    past = [f"/formazione/edizioni/{pk}/" for pk in opening["past"]]
+    cached = [
+        ("training catalogue (5,000 past editions)", ["/formazione/"], 400),
+        ("catalogue archive, first page", ["/formazione/archivio/"], 400),
+        ("past edition pages (50 different)", past, 400),
+        ("calendar of the month", ["/formazione/calendario/"], 200),
+        ("combined iCalendar feed", ["/formazione/calendario.ics"], 200),
+    ]
+    if any(_wanted(label) for label, _paths, _n in cached) or _wanted("Registration rush"):
+        with server(env) as port:
+            rows.extend(_row(port, label, paths, n) for label, paths, n in cached)
+            if _wanted("Registration rush"):
+                errors, _statuses = _rush(port, opening["edition"])
+                outcome = _work(env, "count", str(opening["edition"]))
+                lines.append(
+                    f"Registration rush: 200 simultaneous POSTs for 50 places (50 threads): {errors} errors; "
+                    f"{outcome['confirmed']} confirmed, {outcome['waitlisted']} waitlisted; first 50 confirmed: "
+                    f"{outcome['first_50_confirmed']}; waiting list in arrival order: "
+                    f"{outcome['waitlist_in_arrival_order']}."
+                )
     # The same public pages with the anonymous page cache off: every request runs the queries and the templates.
-    if any(_wanted(f"{page} (uncached)") for page in ("catalogue", "first page", "past edition pages")):
+    uncached = [
+        ("training catalogue (uncached)", ["/formazione/"], 200),
+        ("catalogue archive, first page (uncached)", ["/formazione/archivio/"], 200),
+        ("past edition pages (50 different, uncached)", past, 200),
+    ]
+    if any(_wanted(label) for label, _paths, _n in uncached):
         with server({**env, "PUBLIC_PAGE_CACHE_SECONDS": "0"}) as port:
-            rows.append(_row(port, "training catalogue (uncached)", ["/formazione/"], 200))
-            rows.append(_row(port, "catalogue archive, first page (uncached)", ["/formazione/archivio/"], 200))
-            rows.append(_row(port, "past edition pages (50 different, uncached)", past, 200))
+            rows.extend(_row(port, label, paths, n) for label, paths, n in uncached)
     if _wanted("Check-in scan"):
         checkin = _work(env, "checkin")
         lines.append(
