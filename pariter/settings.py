@@ -192,9 +192,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Pariter"
 MFA_RECOVERY_CODE_COUNT = 10
 
-# Sessions expire after inactivity: every request pushes the expiry forward.
+# Sessions expire after inactivity: requests push the expiry forward, at most once a minute
+# (core.middleware.SessionExpiryMiddleware), so an idle session never outlives SESSION_COOKIE_AGE.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", "1800")
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -128,7 +128,9 @@ def record(
         entry.content_type_id = ContentType.objects.get_for_model(obj, for_concrete_model=False).pk
         entry.object_id = str(obj.pk)
         entry.object_repr = str(obj)[:300]
-    with transaction.atomic():
+    # Inside a write's own transaction no savepoint is needed (two round trips fewer per entry): if the entry
+    # cannot be written, the write it records is rolled back with it.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
         entry.prev_hash = head.last_hash
         entry.hash = entry_hash(entry)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
@@ -46,8 +47,17 @@ class AuditContextMiddleware:
             return self.get_response(request)
 
 
+# Sessions end after SESSION_COOKIE_AGE seconds of inactivity. Saving the session on every request to push its
+# expiry forward costs a write and a commit each time (as much as a check-in scan's own work); pushing it at most
+# once a minute ends an idle session between SESSION_COOKIE_AGE - 60 s and SESSION_COOKIE_AGE after the last
+# request: never later than the limit.
+SESSION_REFRESH_SECONDS = 60
+_REFRESHED_AT = "_refreshed_at"
+
+
 class SessionExpiryMiddleware:
-    """A request carrying a session cookie that no longer exists: say so, and log it."""
+    """A request carrying a session cookie that no longer exists: say so, and log it. A live session has its
+    expiry pushed forward (at most once every SESSION_REFRESH_SECONDS)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -58,7 +68,14 @@ class SessionExpiryMiddleware:
         if expired:
             audit.record("core.auth.session_expired", changes={"path": request.path[:200]})
             messages.info(request, _("Your session expired after a period of inactivity. Please sign in again."))
-        return self.get_response(request)
+        response = self.get_response(request)
+        session = request.session
+        # An empty session (an anonymous visitor, a logout) is not created or revived; a modified one is saved anyway.
+        if not session.is_empty() and not session.modified:
+            now = int(time.time())
+            if now - session.get(_REFRESHED_AT, 0) >= SESSION_REFRESH_SECONDS:
+                session[_REFRESHED_AT] = now  # SessionMiddleware saves it with a new expiry
+        return response
 
 
 class StaffMFAMiddleware:

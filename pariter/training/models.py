@@ -335,8 +335,10 @@ class AttendanceStatus(models.TextChoices):
 
 
 class Attendance(models.Model):
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="attendances")
-    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendances")
+    # Attendance is what hours, credits and certificates rest on: deleting a session or an enrollment (in the admin
+    # too) never takes it along.
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="attendances")
+    session = models.ForeignKey(TrainingSession, on_delete=models.PROTECT, related_name="attendances")
     status = models.CharField(_("status"), max_length=8, choices=AttendanceStatus.choices)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out"), null=True, blank=True)

@@ -29,6 +29,14 @@ from pariter.training.models import (
 
 # Cards per page of the catalogue and of its archive: a page renders in constant time whatever the history.
 CATALOGUE_PAGE = 24
+CARD_FIELDS = (
+    "name",
+    "starts_at",
+    "ends_at",
+    "initiative__title",
+    "initiative__kind",
+    "initiative__audience",
+)
 
 
 def _public_editions() -> QuerySet[Edition]:
@@ -41,7 +49,8 @@ def _catalogue_cards(qs: QuerySet[Edition], *, audience: str, kind: str) -> Quer
     if kind:
         qs = qs.filter(initiative__kind=kind)
     first_venue = TrainingSession.objects.filter(edition=OuterRef("pk")).order_by("starts_at").values("venue")[:1]
-    return qs.annotate(first_venue=Subquery(first_venue))
+    # Only what a card shows (the initiative's description and the edition's rules stay in the database).
+    return qs.only(*CARD_FIELDS).annotate(first_venue=Subquery(first_venue))
 
 
 def _with_topic_names(page: KeysetPage[Edition]) -> KeysetPage[Edition]:
@@ -91,7 +100,16 @@ def archive(
 
 
 def edition_public(pk: int) -> Edition | None:
-    return _public_editions().prefetch_related("sessions", "initiative__topics").filter(pk=pk).first()
+    """A published edition with `session_list` and `topic_names`: three plain queries (a prefetch builds managers
+    and caches the page does not need)."""
+    edition = _public_editions().filter(pk=pk).first()
+    if edition is None:
+        return None
+    edition.session_list = list(TrainingSession.objects.filter(edition=edition))  # type: ignore[attr-defined]
+    through = Initiative.topics.through
+    rows = through.objects.filter(initiative_id=edition.initiative_id).order_by("topic__name")
+    edition.topic_names = list(rows.values_list("topic__name", flat=True))  # type: ignore[attr-defined]
+    return edition
 
 
 def places_taken(edition: Edition) -> dict[str, int]:

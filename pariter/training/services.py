@@ -8,11 +8,11 @@ runs one after the other.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import F, FilteredRelation, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -411,25 +411,34 @@ def scheduled_messages_send_due(*, now: datetime | None = None) -> int:
     return sent
 
 
-def _check_session(
-    *,
-    edition: Edition,
-    starts_at: datetime,
-    ends_at: datetime,
-    break_minutes: int,
-    venue: str,
-    online_url: str,
-    capacity: int | None,
-) -> None:
+class SessionFields(TypedDict):
+    """What an officer sets on a session (the session form's fields)."""
+
+    starts_at: datetime
+    ends_at: datetime
+    title: NotRequired[str]
+    break_minutes: NotRequired[int]
+    venue: NotRequired[str]
+    online_url: NotRequired[str]
+    capacity: NotRequired[int | None]
+
+
+_SESSION_DEFAULTS: dict[str, Any] = {"title": "", "break_minutes": 0, "venue": "", "online_url": "", "capacity": None}
+
+
+def _session_fields(edition: Edition, given: SessionFields) -> dict[str, Any]:
+    """Every field of a session, defaults filled in, checked against its edition (raises ValidationError)."""
+    fields = {**_SESSION_DEFAULTS, **given}
+    starts_at, ends_at, break_minutes = fields["starts_at"], fields["ends_at"], fields["break_minutes"]
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("A session must end after it starts.")})
     if break_minutes * 60 >= (ends_at - starts_at).total_seconds():
         raise ValidationError({"break_minutes": _("The breaks cannot last as long as the session.")})
-    if not venue and not online_url:
+    if not fields["venue"] and not fields["online_url"]:
         raise ValidationError({"venue": _("Give a venue or an online link.")})
-    if capacity is not None:
+    if fields["capacity"] is not None:
         held = edition.enrollments.filter(state__in=HOLDING_STATES).count()
-        if capacity < held:
+        if fields["capacity"] < held:
             raise ValidationError(
                 {
                     "capacity": _(
@@ -439,68 +448,24 @@ def _check_session(
                     % {"n": held}
                 }
             )
+    return fields
 
 
 @transaction.atomic
-def session_add(
-    *,
-    edition: Edition,
-    starts_at: datetime,
-    ends_at: datetime,
-    title: str = "",
-    break_minutes: int = 0,
-    venue: str = "",
-    online_url: str = "",
-    capacity: int | None = None,
-) -> TrainingSession:
-    _check_session(
-        edition=edition,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        break_minutes=break_minutes,
-        venue=venue,
-        online_url=online_url,
-        capacity=capacity,
-    )
-    session = TrainingSession.objects.create(
-        edition=edition,
-        title=title,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        break_minutes=break_minutes,
-        venue=venue,
-        online_url=online_url,
-        capacity=capacity,
-    )
+def session_add(*, edition: Edition, **given: Unpack[SessionFields]) -> TrainingSession:
+    session = TrainingSession.objects.create(edition=edition, **_session_fields(edition, given))
     edition_refresh_dates(edition=edition)
     return session
 
 
 @transaction.atomic
-def session_update(
-    *,
-    session: TrainingSession,
-    starts_at: datetime,
-    ends_at: datetime,
-    title: str = "",
-    break_minutes: int = 0,
-    venue: str = "",
-    online_url: str = "",
-    capacity: int | None = None,
-) -> TrainingSession:
+def session_update(*, session: TrainingSession, **given: Unpack[SessionFields]) -> TrainingSession:
     """Change a session. After check-ins, every recorded entry and exit must stay inside the new check-in window
     (half an hour before the start to the end), and present/late is worked out again from the new start."""
     edition = _lock(session.edition)
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
-    _check_session(
-        edition=edition,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        break_minutes=break_minutes,
-        venue=venue,
-        online_url=online_url,
-        capacity=capacity,
-    )
+    fields = _session_fields(edition, given)
+    starts_at, ends_at = fields["starts_at"], fields["ends_at"]
     if (starts_at, ends_at) != (session.starts_at, session.ends_at):
         opens, closes = starts_at - timedelta(minutes=30), ends_at
         attendances = list(session.attendances.select_for_update())
@@ -526,15 +491,6 @@ def session_update(
                 if status != a.status:
                     a.status = status
                     a.save(update_fields=["status"])
-    fields = {
-        "title": title,
-        "starts_at": starts_at,
-        "ends_at": ends_at,
-        "break_minutes": break_minutes,
-        "venue": venue,
-        "online_url": online_url,
-        "capacity": capacity,
-    }
     for name, value in fields.items():
         setattr(session, name, value)
     session.save(update_fields=list(fields))
@@ -824,8 +780,17 @@ class CheckIn:
 
 
 def _enrollment_for_code(session: TrainingSession, code: str) -> Enrollment:
+    """The confirmed enrollment of this edition that `code` belongs to, with `attendance_id`, its attendance at
+    `session` if there is one: one query for the scan at the door, whose first entry needs nothing else."""
     code = "".join(ch for ch in code.upper() if ch.isalnum())[:8]
-    enrollment = Enrollment.objects.filter(checkin_code=code).first() if len(code) == 8 else None
+    enrollment = None
+    if len(code) == 8:
+        enrollment = (
+            Enrollment.objects.filter(checkin_code=code)
+            .annotate(here=FilteredRelation("attendances", condition=Q(attendances__session=session)))
+            .annotate(attendance_id=F("here__id"))
+            .first()
+        )
     if enrollment is None:
         raise ValidationError(_("This code does not belong to any enrollment. Check it and try again."))
     if enrollment.edition_id != session.edition_id:
@@ -845,7 +810,11 @@ def check_in(
     if not opens <= now <= closes:
         raise ValidationError(_("Check-in is open only from half an hour before the session until it ends."))
     enrollment = _enrollment_for_code(session, code)
-    attendance = Attendance.objects.select_for_update().filter(enrollment=enrollment, session=session).first()
+    attendance = None
+    if enrollment.attendance_id is not None:  # type: ignore[attr-defined]
+        # A second scan, or the exit: lock the row, and give it the enrollment and session already read.
+        attendance = Attendance.objects.select_for_update().get(pk=enrollment.attendance_id)  # type: ignore[attr-defined]
+        attendance.enrollment, attendance.session = enrollment, session
     if mode == CheckIn.OUT:
         if attendance is None or attendance.checked_in_at is None:
             raise ValidationError(_("This person has not checked in yet: check them in first."))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -90,6 +92,7 @@ def _catalogue_page(request: HttpRequest, *, past: bool) -> HttpResponse:
         {
             "page": page,
             "editions": page.items,
+            "cards": _cards(page.items),
             "query": query_without_cursor(request.GET),
             "past": past,
             "trail": [(reverse("training:catalogue"), _("Training and awareness"))] if past else [],
@@ -101,6 +104,29 @@ def _catalogue_page(request: HttpRequest, *, past: bool) -> HttpResponse:
             "can_check_in": access.has_perm(request.user, TrainingPerm.CHECK_IN),
         },
     )
+
+
+def _cards(editions: list[Edition]) -> list[dict[str, str]]:
+    """The catalogue's cards as plain strings, worked out once per page: a template reads a dict faster than it
+    calls methods and filters, and the edition link is reversed once, not once per card."""
+    link = reverse("training:edition", args=[0]).removesuffix("0/") + "%d/"
+    cards = []
+    for e in editions:
+        starts = timezone.localtime(e.starts_at) if e.starts_at else None
+        cards.append(
+            {
+                "url": link % e.pk,
+                "title": e.initiative.title,
+                "name": e.name,
+                "kind": e.kind_label,  # type: ignore[attr-defined]
+                "audience": e.audience_label,  # type: ignore[attr-defined]
+                "iso": starts.isoformat() if starts else "",
+                "date": date_format(starts, "DATE_FORMAT") if starts else "",
+                "venue": e.first_venue or "",  # type: ignore[attr-defined]
+                "topics": ", ".join(e.topic_names),  # type: ignore[attr-defined]
+            }
+        )
+    return cards
 
 
 @require_GET
@@ -126,11 +152,23 @@ def edition(request: HttpRequest, pk: int) -> HttpResponse:
         "training/edition.html",
         {
             "edition": e,
+            "sessions": [_session_row(s) for s in e.session_list],  # type: ignore[attr-defined]
             "places": selectors.places_taken(e),
             "open": e.is_enrollment_open(),
             "trail": [(reverse("training:catalogue"), _("Training and awareness"))],
         },
     )
+
+
+def _session_row(session: Any) -> dict[str, str]:
+    starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    return {
+        "iso": starts.isoformat(),
+        "day": date_format(starts, "l j F Y"),
+        "times": f"{starts:%H:%M}–{ends:%H:%M}",
+        "title": session.title or "—",
+        "where": session.where(),
+    }
 
 
 @require_GET
@@ -483,36 +521,50 @@ def _back(e: Edition, anchor: str) -> HttpResponse:
     return redirect(reverse("training:staff_edition", args=[e.pk]) + f"#{anchor}")
 
 
-@access.require(TrainingPerm.MANAGE)
-@require_http_methods(["GET", "POST"])
-def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    session = access.get_session_for_manage(request, pk)
-    e = session.edition
-    form = SessionForm(request.POST or None, initial=session_initial(session))
+def _item_page(
+    request: HttpRequest,
+    e: Edition,
+    form: Any,
+    write: Callable[..., Any],
+    *,
+    saved: str,
+    anchor: str,
+    page: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """One item of an edition (a session, a question) on its own page: a valid post runs `write` and goes back to the
+    edition; otherwise the form is shown, again with the errors (422), with what `page()` adds to it."""
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.session_update(session=session, **form.cleaned_data)
+                write(**form.cleaned_data)
             except ValidationError as error:
                 _apply(form, error)
             else:
-                messages.success(request, _("The session was saved."))
-                return _back(e, "sessions-title")
+                messages.success(request, saved)
+                return _back(e, anchor)
         status = 422
-    return render(
+    context = {"form": form, "edition": e, "trail": _staff_trail(e), **page()}
+    return render(request, "training/staff/item.html", context, status=status)
+
+
+@access.require(TrainingPerm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access.get_session_for_manage(request, pk)
+    return _item_page(
         request,
-        "training/staff/item.html",
-        {
-            "form": form,
-            "edition": e,
+        session.edition,
+        SessionForm(request.POST or None, initial=session_initial(session)),
+        functools.partial(services.session_update, session=session),
+        saved=_("The session was saved."),
+        anchor="sessions-title",
+        page=lambda: {
             "title": _("Edit the session of %(when)s") % {"when": _when(session)},
-            "trail": _staff_trail(e),
             "attendance": session.attendances.count(),
             "delete_url": reverse("training:session_delete", args=[session.pk]),
             "delete_label": _("Delete this session"),
         },
-        status=status,
     )
 
 
@@ -564,31 +616,19 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if question.archived_at is not None:
         messages.error(request, _("This question is archived: it can no longer change."))
         return _back(e, "questions-title")
-    form = QuestionForm(request.POST or None, edition=e, question=question, initial=QuestionForm.initial_for(question))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.question_update(question=question, **form.cleaned_data)
-            except ValidationError as error:
-                _apply(form, error)
-            else:
-                messages.success(request, _("The question was saved."))
-                return _back(e, "questions-title")
-        status = 422
-    return render(
+    return _item_page(
         request,
-        "training/staff/item.html",
-        {
-            "form": form,
-            "edition": e,
+        e,
+        QuestionForm(request.POST or None, edition=e, question=question, initial=QuestionForm.initial_for(question)),
+        functools.partial(services.question_update, question=question),
+        saved=_("The question was saved."),
+        anchor="questions-title",
+        page=lambda: {
             "title": _("Edit the question “%(label)s”") % {"label": question.label},
-            "trail": _staff_trail(e),
             "answers": len(selectors.question_answers(question)),
             "delete_url": reverse("training:question_remove", args=[question.pk]),
             "delete_label": _("Remove this question"),
         },
-        status=status,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
@@ -144,8 +146,36 @@ def test_an_expired_session_is_explained_and_logged(charlie, settings):
 
 
 def test_sessions_expire_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE <= 3600
+
+
+def test_a_session_is_pushed_forward_at_most_once_a_minute(charlie, monkeypatch):
+    from django.contrib.sessions.models import Session
+
+    from pariter.core import middleware
+
+    clock = [1_000_000.0]
+    monkeypatch.setattr(middleware, "time", SimpleNamespace(time=lambda: clock[0]))
+    client = Client()
+    client.force_login(charlie)
+    key = client.session.session_key
+    client.get(reverse("core:dashboard"))
+    pushed = Session.objects.get(pk=key).expire_date
+    clock[0] += 59
+    client.get(reverse("core:dashboard"))
+    assert Session.objects.get(pk=key).expire_date == pushed  # no write within the minute
+    clock[0] += 1
+    client.get(reverse("core:dashboard"))
+    assert Session.objects.get(pk=key).expire_date > pushed
+
+
+def test_an_anonymous_visit_creates_no_session(client, db):
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    response = client.get(reverse("core:home"))
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert not Session.objects.exists()
 
 
 def test_an_ordinary_user_opening_the_admin_is_refused_and_logged(as_charlie):

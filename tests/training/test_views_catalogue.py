@@ -9,6 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from pariter.training import selectors
 from pariter.training.models import Topic
@@ -83,6 +85,30 @@ def test_the_pages_run_a_fixed_number_of_queries_and_count_nothing(client, histo
 
 def test_a_past_edition_page_runs_a_fixed_number_of_queries(client, history, django_assert_max_num_queries):
     past, _upcoming = history
+    # The edition with its initiative, its sessions, its topics' names, the places taken.
     with django_assert_max_num_queries(4):
         response = client.get(reverse("training:edition", args=[past[0].pk]))
     assert response.status_code == 200
+
+
+def test_a_card_shows_the_link_date_venue_and_topics(client, history):
+    _past, upcoming = history
+    edition = upcoming[0]
+    upcoming[0].initiative.topics.add(Topic.objects.get_or_create(name="Lavoro & famiglia")[0])
+    response = client.get(reverse("training:catalogue"), HTTP_ACCEPT_LANGUAGE="it")
+    starts = timezone.localtime(edition.starts_at)
+    assert f'href="{edition.get_absolute_url()}"' in response.text
+    assert f'<time datetime="{starts.isoformat()}">{date_format(starts, "DATE_FORMAT")}</time>' in response.text
+    assert " · Sala Affreschi" in response.text or edition.sessions.first().venue in response.text
+    assert "Lavoro &amp; famiglia" in response.text
+
+
+def test_a_past_edition_page_shows_its_sessions_and_topics(client, history):
+    past, _upcoming = history
+    edition = past[0]
+    session = edition.sessions.get()
+    response = client.get(reverse("training:edition", args=[edition.pk]), HTTP_ACCEPT_LANGUAGE="it")
+    starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    assert f'<time datetime="{starts.isoformat()}">{date_format(starts, "l j F Y")}</time>' in response.text
+    assert f"{starts:%H:%M}–{ends:%H:%M}" in response.text
+    assert "Pari opportunità" in response.text and session.where() in response.text

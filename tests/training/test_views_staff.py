@@ -60,6 +60,46 @@ def test_a_volunteer_checks_in_by_code_with_a_json_answer(as_vera):
     assert Attendance.objects.get().status == "present"
 
 
+def test_a_scan_runs_a_fixed_number_of_queries_and_is_audited(as_vera, vera):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pariter.core.models import AuditEntry
+
+    edition = make_edition()
+    first, second = enroll(edition, "Anna"), enroll(edition, "Bruno")
+    session = running_now(edition.sessions.first())
+    url = reverse("training:check_in", args=[session.pk])
+    as_vera.post(url, {"code": first.checkin_code, "mode": "in"}, HTTP_ACCEPT="application/json")
+    with CaptureQueriesContext(connection) as queries:
+        response = as_vera.post(url, {"code": second.checkin_code, "mode": "in"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200 and response.json()["ok"]
+    sql = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    # Session, user, memberships, second factor, the session scanned; the code with any attendance already there;
+    # the attendance; the audit chain's head, entry and new head. The session itself is not saved on every request.
+    assert len(sql) <= 10, sql
+    assert not any("django_session" in q for q in sql[1:])
+    entry = AuditEntry.objects.filter(action="training.attendance.created").latest("id")
+    assert entry.actor == vera and entry.object_id == str(Attendance.objects.get(enrollment=second).pk)
+
+
+def test_an_exit_scan_updates_the_entry_and_is_audited(as_vera):
+    from pariter.core.models import AuditEntry
+
+    edition = make_edition()
+    person = enroll(edition, "Anna")
+    session = running_now(edition.sessions.first())
+    url = reverse("training:check_in", args=[session.pk])
+    for mode in ("in", "in", "out"):
+        response = as_vera.post(url, {"code": person.checkin_code, "mode": mode}, HTTP_ACCEPT="application/json")
+        assert response.status_code == 200 and response.json()["ok"]
+    assert "Anna" in response.json()["message"]
+    attendance = Attendance.objects.get()
+    assert attendance.checked_in_at is not None and attendance.checked_out_at is not None
+    # The second entry scan changed nothing; the exit is one change.
+    assert AuditEntry.objects.filter(action="training.attendance.changed", object_id=str(attendance.pk)).count() == 1
+
+
 def test_a_code_of_another_edition_gets_a_clear_refusal(as_vera):
     edition, other = make_edition(), make_edition(title="Altro")
     stranger = enroll(other, "Estranea")
