@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "pariter.core.middleware.SessionRefreshMiddleware",
     "pariter.core.middleware.AuditContextMiddleware",
     "pariter.core.middleware.SessionExpiryMiddleware",
     "pariter.core.middleware.StaffMFAMiddleware",
@@ -192,9 +193,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Pariter"
 MFA_RECOVERY_CODE_COUNT = 10
 
-# Sessions expire after inactivity: every request pushes the expiry forward.
+# Sessions expire after inactivity: a request pushes the expiry forward (core.middleware.SessionRefreshMiddleware),
+# writing the session at most once every SESSION_REFRESH_SECONDS rather than on every page.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", "1800")
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = envint("SESSION_REFRESH_SECONDS", "60")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

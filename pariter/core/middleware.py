@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
@@ -44,6 +45,32 @@ class AuditContextMiddleware:
             )
         with audit.context(**values):
             return self.get_response(request)
+
+
+class SessionRefreshMiddleware:
+    """A signed-in session lives SESSION_COOKIE_AGE after its last request, give or take SESSION_REFRESH_SECONDS.
+
+    Django's SESSION_SAVE_EVERY_REQUEST writes the session (a database transaction) on every page view; here the
+    expiry moves forward only when the last move is older than the refresh interval, so reading pages writes
+    nothing most of the time and the idle timeout stays the same within that interval.
+    """
+
+    key = "_refreshed_at"
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # A visitor without a session cookie whose request never looked at the session has none to refresh, and
+        # looking now would add "Vary: Cookie" to a page kept for everyone.
+        if session is None or not (session.accessed or settings.SESSION_COOKIE_NAME in request.COOKIES):
+            return response
+        last = session.get(self.key, 0)  # loads the session: a cookie for a session that is gone leaves no key
+        if session.session_key is not None and time.time() - last >= settings.SESSION_REFRESH_SECONDS:
+            session[self.key] = int(time.time())  # modified: SessionMiddleware saves it with a new expiry
+        return response
 
 
 class SessionExpiryMiddleware:

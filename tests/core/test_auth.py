@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
@@ -11,6 +13,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -144,8 +147,32 @@ def test_an_expired_session_is_explained_and_logged(charlie, settings):
 
 
 def test_sessions_expire_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE <= 3600
+    assert settings.SESSION_REFRESH_SECONDS <= 60
+
+
+def test_a_request_moves_the_expiry_on_at_most_once_a_refresh_interval(as_charlie, monkeypatch):
+    from django.contrib.sessions.models import Session
+    from django.test.utils import CaptureQueriesContext
+
+    from pariter.core import middleware
+
+    key = as_charlie.cookies["sessionid"].value
+    as_charlie.get(reverse("core:dashboard"))
+    first = Session.objects.get(session_key=key).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        as_charlie.get(reverse("core:dashboard"))  # within the interval: the session is read, not written
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "SELECT" not in q["sql"]]
+    assert Session.objects.get(session_key=key).expire_date == first
+    later = time.time() + 61
+    monkeypatch.setattr(middleware.time, "time", lambda: later)
+    as_charlie.get(reverse("core:dashboard"))
+    assert Session.objects.get(session_key=key).expire_date > first
+
+
+def test_an_anonymous_visitor_gets_no_session(client, db):
+    response = client.get(reverse("core:home"))
+    assert "sessionid" not in response.cookies
 
 
 def test_an_ordinary_user_opening_the_admin_is_refused_and_logged(as_charlie):
