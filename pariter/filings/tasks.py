@@ -113,13 +113,23 @@ def expire_terms(*, today: str | None = None) -> dict[str, int]:
     from django.db.models import Q
 
     from pariter.filings import services
-    from pariter.filings.kinds import State
-    from pariter.filings.models import Filing
+    from pariter.filings.deadlines import Silence
+    from pariter.filings.kinds import SPECS, State
+    from pariter.filings.models import EventCode, Filing, FilingEvent
 
     day = date.fromisoformat(today) if today else timezone.localdate()
-    due = Filing.objects.filter(is_open=True).filter(
-        Q(due_on__lt=day)
-        | Q(reply_by__lt=day, state__in=[State.INTEGRATION_REQUESTED, State.REFUSAL_NOTICE, State.AWAITING_ENTITY])
+    # A term without a silence rule is recorded as missed once: the next runs need not lock those filings again.
+    already_missed = Q(
+        kind__in=[kind for kind, spec in SPECS.items() if spec.silence == Silence.NOTHING],
+        state__in=[State.SUBMITTED, State.IN_REVIEW],
+    ) & Exists(FilingEvent.objects.filter(filing=OuterRef("pk"), code=EventCode.TERM_MISSED))
+    due = (
+        Filing.objects.filter(is_open=True)
+        .filter(
+            Q(due_on__lt=day)
+            | Q(reply_by__lt=day, state__in=[State.INTEGRATION_REQUESTED, State.REFUSAL_NOTICE, State.AWAITING_ENTITY])
+        )
+        .exclude(already_missed)
     )
     counts: dict[str, int] = {}
     for filing in due.only("pk").order_by("queue_key", "pk").iterator(chunk_size=500):
