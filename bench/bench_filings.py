@@ -63,6 +63,8 @@ print("SILENCE", round(t1, 2), round(t2, 2), sum(first.values()), sum(second.val
 
 DECIDE = """
 import time, os
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pariter.core.models import User
 from pariter.filings import services
@@ -71,7 +73,11 @@ from pariter.filings.models import Filing, FilingDocument
 n = int(os.environ["BENCH_DECISIONS"])
 officer = User.objects.get(email="bench-officer@example.org")
 # A refusal of a deed update is a formal act with no register write: the decision and its PDF, nothing else.
-todo = list(Filing.objects.filter(state=State.IN_REVIEW, kind=Kind.DEED_UPDATE)[:n])
+todo = list(Filing.objects.filter(state=State.IN_REVIEW, kind=Kind.DEED_UPDATE)[: n + 1])
+# One decision first, its queries counted (the task's enqueue after the commit included); the timing is the rest.
+with CaptureQueriesContext(connection) as queries:
+    f = todo.pop()
+    services.filing_act(filing=f, action=Action.REFUSE, actor=officer, version=f.version, note="Atto non conforme")
 started = time.monotonic()
 for f in todo:
     services.filing_act(filing=f, action=Action.REFUSE, actor=officer, version=f.version, note="Atto non conforme")
@@ -83,12 +89,22 @@ started = time.monotonic()
 for pk in acts:
     render_and_send_act.call(document_id=pk)
 rendered = time.monotonic() - started
-print("DECIDE", len(todo), round(decided, 2), len(acts), round(rendered, 2))
+print("DECIDE", len(todo), round(decided, 2), len(acts), round(rendered, 2), len(queries.captured_queries))
 """
 
 
-def _shell(url: str, code: str, **extra: str) -> str:
-    env = dict(os.environ, DATABASE_URL=url, DEBUG="1", **extra)
+def _shell(url: str, code: str, *, production: bool = False, **extra: str) -> str:
+    """Run `code` in `manage.py shell`; `production` with the server's settings (DEBUG off), for what is timed.
+
+    DEBUG on records every query in memory and, with the console mail backend, prints every PEC with its PDF:
+    the jobs and decisions are timed as production runs them, with mail kept in memory instead of sent.
+    """
+    if production:
+        env = production_env(
+            {"DATABASE_URL": url, "MAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", **extra}
+        )
+    else:
+        env = dict(os.environ, DATABASE_URL=url, DEBUG="1", **extra)
     result = subprocess.run(
         [PYTHON, "manage.py", "shell", "-v", "0", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
     )
@@ -173,16 +189,17 @@ def run() -> str:
             deep = _shell(url, DEEP_CURSOR, **keys).split("CURSOR", 1)[1].strip()
             rows.append(_load(port, "queue, page 150 (keyset cursor)", [f"/gestione/pratiche/?cursor={deep}"], session))
         out.append("\n".join(rows))
-        silence = _shell(url, SILENCE).split("SILENCE", 1)[1].split()
+        silence = _shell(url, SILENCE, production=True).split("SILENCE", 1)[1].split()
         out.append(
             f"\nSilence job over {int(ready[1]):,} filings: {silence[0]} s for {silence[2]} terms run out "
             f"(errors {silence[4]}; second run, nothing to do: {silence[1]} s, {silence[3]} changes)."
         )
-        decide = _shell(url, DECIDE, BENCH_DECISIONS=str(DECISIONS)).split("DECIDE", 1)[1].split()
+        decide = _shell(url, DECIDE, production=True, BENCH_DECISIONS=str(DECISIONS)).split("DECIDE", 1)[1].split()
         n, spent, acts, rendered = int(decide[0]), float(decide[1]), int(decide[2]), float(decide[3])
         out.append(
-            f"Decisions (service, act numbered, task queued): {n} in {spent:.1f} s = {n / spent:.0f}/s. "
-            f"PDF acts rendered and sent by the task, one worker: {acts} in {rendered:.1f} s = {acts / rendered:.1f}/s."
+            f"Decisions (service, act numbered, task queued; {decide[4]} queries each): {n} in {spent:.1f} s = "
+            f"{n / spent:.0f}/s. PDF acts rendered and sent by the task, one worker: {acts} in {rendered:.1f} s = "
+            f"{acts / rendered:.1f}/s."
         )
         # Each engine's figures as soon as they are known: the whole run takes a while.
         print("\n".join(out), flush=True)

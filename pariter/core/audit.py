@@ -106,8 +106,8 @@ def record(
     actor: Any = None,
     organisation_id: int | None = None,
 ) -> Any:
-    """Append one entry to the chain. `action` is a namespaced code."""
-    from pariter.core.models import AuditChainHead, AuditEntry
+    """Append one entry to the chain (at the end of the enclosing `batch()`, if any). `action` is a namespaced code."""
+    from pariter.core.models import AuditEntry
 
     ctx = current_context()
     if actor is not None and getattr(actor, "pk", None):
@@ -128,16 +128,55 @@ def record(
         entry.content_type_id = ContentType.objects.get_for_model(obj, for_concrete_model=False).pk
         entry.object_id = str(obj.pk)
         entry.object_repr = str(obj)[:300]
-    # Inside a write's own transaction no savepoint is needed (two round trips fewer per entry): if the entry
-    # cannot be written, the write it records is rolled back with it.
+    pending = _pending.get()
+    if pending is not None:
+        pending.append(entry)
+    else:
+        _append([entry])
+    return entry
+
+
+def _append(entries: list[Any]) -> None:
+    """Link the entries to the chain and write them: one lock of the head, one insert, one update of the head."""
+    from pariter.core.models import AuditChainHead, AuditEntry
+
+    # No savepoint: a failed append fails the caller's transaction anyway, and a savepoint costs two round trips.
     with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
-        entry.prev_hash = head.last_hash
-        entry.hash = entry_hash(entry)
-        entry.save()
-        head.last_hash, head.last_entry_id = entry.hash, entry.pk
+        last = head.last_hash
+        for entry in entries:
+            entry.prev_hash = last
+            entry.hash = last = entry_hash(entry)
+        AuditEntry.objects.bulk_create(entries)
+        head.last_hash, head.last_entry_id = last, entries[-1].pk
         head.save(update_fields=["last_hash", "last_entry_id"])
-    return entry
+
+
+# Entries recorded inside `batch()`, waiting to be written at its end; None outside a batch.
+_pending: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar("audit_pending", default=None)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Write the entries recorded inside the block together when it ends, in the same transaction.
+
+    A service that writes several tracked rows (a decision: the filing, its act, its event) then locks the chain
+    once, at the end, instead of once per entry, and holds that lock only until its commit. Every entry is kept,
+    in order. Use it around a whole write that either succeeds or fails: an error caught inside the block would
+    not take back the entries recorded before it. Nested batches join the outer one.
+    """
+    if _pending.get() is not None:
+        yield
+        return
+    entries: list[Any] = []
+    token = _pending.set(entries)
+    try:
+        with transaction.atomic(savepoint=False):
+            yield
+            if entries:
+                _append(entries)
+    finally:
+        _pending.reset(token)
 
 
 @dataclass(frozen=True)
@@ -208,9 +247,22 @@ def _snapshot(instance: models.Model) -> dict[str, Any]:
     return {f.name: _plain(getattr(instance, f.attname)) for f in _fields(type(instance))}
 
 
+def remember(instance: models.Model) -> None:
+    """`instance` was just read under a row lock: its saves compare with these values instead of reading the row again.
+
+    Only for a row locked (`select_for_update`) in the current transaction and written through this instance, so
+    nothing else can change it before the save. Each save moves the remembered values forward.
+    """
+    instance._audit_base = _snapshot(instance)  # type: ignore[attr-defined]
+
+
 def _remember_old(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
     if raw or instance.pk is None:
         instance._audit_old = None  # type: ignore[attr-defined]
+        return
+    base = getattr(instance, "_audit_base", None)
+    if base is not None:
+        instance._audit_old = base  # type: ignore[attr-defined]
         return
     names = [f.attname for f in _fields(sender)]
     old = sender._base_manager.filter(pk=instance.pk).values(*names).first()
@@ -241,6 +293,10 @@ def _log_save(
         record(_action(instance, "created"), obj=instance, changes=_mask(sender, changes))
         return
     changes = {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}
+    if getattr(instance, "_audit_base", None) is not None:
+        update_fields = kwargs.get("update_fields")
+        saved = new if update_fields is None else {sender._meta.get_field(n).name for n in update_fields}
+        instance._audit_base = {k: (new[k] if k in saved else v) for k, v in old.items()}  # type: ignore[attr-defined]
     if changes:
         record(_action(instance, "changed"), obj=instance, changes=_mask(sender, changes))
 

@@ -62,6 +62,8 @@ def _lock(filing: Filing, version: int | None = None) -> Filing:
     locked = Filing.objects.select_for_update().get(pk=filing.pk)
     if version is not None and locked.version != version:
         raise FilingChanged
+    # Locked and written only through this instance: its audit entry needs no second read of the row.
+    audit.remember(locked)
     return locked
 
 
@@ -691,6 +693,7 @@ def note_add(*, filing: Filing, author: User, text: str) -> FilingNote:
 
 
 @transaction.atomic
+@audit.batch()
 def filing_act(
     *,
     filing: Filing,
@@ -941,6 +944,7 @@ def filing_withdraw(*, filing: Filing, actor: User, today: date | None = None) -
 
 
 @transaction.atomic
+@audit.batch()
 def filing_expire(*, filing: Filing, today: date | None = None) -> str:
     """Apply what the law makes of a term that has run out; '' when nothing is due. Safe to run twice."""
     filing = _lock(filing)
@@ -1011,9 +1015,17 @@ def _issue_act(filing: Filing, *, action: str, actor: User | None, body: str) ->
         body=body,
         uploaded_by=actor,
     )
+    from django_tasks_db.backend import DatabaseBackend
+
     from pariter.filings import tasks
 
-    transaction.on_commit(lambda: tasks.render_and_send_act.enqueue(document_id=document.pk))
+    task = tasks.render_and_send_act
+    if isinstance(task.get_backend(), DatabaseBackend):
+        # The database queue keeps the job in the decision's own transaction: committed with the act or not at all,
+        # and no second commit (a disk flush on PostgreSQL) per act. Any other queue hears of it after the commit.
+        task.enqueue(document_id=document.pk)
+    else:
+        transaction.on_commit(lambda: task.enqueue(document_id=document.pk))
     return document
 
 

@@ -5,6 +5,8 @@ Every job here is safe to run twice: it looks at the state it would change, and 
 
 from __future__ import annotations
 
+import logging
+import threading
 from datetime import date
 
 from django.conf import settings
@@ -21,10 +23,32 @@ OFFICE_NAME = "Città metropolitana di Milano"
 OFFICE_UNIT = "Servizio formazione per il sociale, terzo settore e pari opportunità — Ufficio RUNTS"
 
 
+# WeasyPrint logs every layout step at INFO: seven lines per act in the worker's log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+# What WeasyPrint would otherwise build again for every act, kept per worker thread (neither is thread-safe).
+_weasyprint = threading.local()
+
+
+def html_to_pdf(html: str) -> bytes:
+    """An act's HTML as PDF, reusing what costs more than laying out the page itself.
+
+    The font configuration loads every system font through fontconfig, and Pango keeps its caches in its font map;
+    the default URL fetcher builds an HTTPS context, reading the system's certificates. Acts load nothing from
+    outside, so the fetcher allows only `data:` URLs.
+    """
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
+    if not hasattr(_weasyprint, "fonts"):
+        _weasyprint.fonts = FontConfiguration()
+        _weasyprint.fetcher = URLFetcher(allowed_protocols={"data"})
+    pdf: bytes = HTML(string=html, url_fetcher=_weasyprint.fetcher).write_pdf(font_config=_weasyprint.fonts)
+    return pdf
+
+
 def render_act_pdf(document_id: int) -> bytes:
     """The act on the office's letterhead, as PDF (WeasyPrint)."""
-    from weasyprint import HTML
-
     from pariter.filings.models import FilingDocument
 
     document = FilingDocument.objects.select_related("filing__organisation", "filing__entity", "filing__section").get(
@@ -35,7 +59,7 @@ def render_act_pdf(document_id: int) -> bytes:
             "filings/act.html",
             {"document": document, "filing": document.filing, "office": OFFICE_NAME, "unit": OFFICE_UNIT},
         )
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 @task()
@@ -89,13 +113,23 @@ def expire_terms(*, today: str | None = None) -> dict[str, int]:
     from django.db.models import Q
 
     from pariter.filings import services
-    from pariter.filings.kinds import State
-    from pariter.filings.models import Filing
+    from pariter.filings.deadlines import Silence
+    from pariter.filings.kinds import SPECS, State
+    from pariter.filings.models import EventCode, Filing, FilingEvent
 
     day = date.fromisoformat(today) if today else timezone.localdate()
-    due = Filing.objects.filter(is_open=True).filter(
-        Q(due_on__lt=day)
-        | Q(reply_by__lt=day, state__in=[State.INTEGRATION_REQUESTED, State.REFUSAL_NOTICE, State.AWAITING_ENTITY])
+    # A term without a silence rule is recorded as missed once: the next runs need not lock those filings again.
+    already_missed = Q(
+        kind__in=[kind for kind, spec in SPECS.items() if spec.silence == Silence.NOTHING],
+        state__in=[State.SUBMITTED, State.IN_REVIEW],
+    ) & Exists(FilingEvent.objects.filter(filing=OuterRef("pk"), code=EventCode.TERM_MISSED))
+    due = (
+        Filing.objects.filter(is_open=True)
+        .filter(
+            Q(due_on__lt=day)
+            | Q(reply_by__lt=day, state__in=[State.INTEGRATION_REQUESTED, State.REFUSAL_NOTICE, State.AWAITING_ENTITY])
+        )
+        .exclude(already_missed)
     )
     counts: dict[str, int] = {}
     for filing in due.only("pk").order_by("queue_key", "pk").iterator(chunk_size=500):

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from pariter.core import audit, services
 from pariter.core.models import AuditEntry
@@ -99,3 +100,56 @@ def test_verify_catches_a_removed_tail(alice, oscar):
     last = AuditEntry.objects.order_by("-id").first()
     _tamper("DELETE FROM core_auditentry WHERE id = %s", [last.pk])
     assert not audit.verify().intact
+
+
+def test_a_batch_writes_its_entries_in_order_at_its_end(airc):
+    last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    with CaptureQueriesContext(connection) as queries, audit.batch():
+        audit.record("core.test.first", obj=airc, changes={"n": 1})
+        audit.record("core.test.second", obj=airc, changes={"n": 2})
+        with audit.batch():  # a nested batch joins the outer one
+            audit.record("core.test.third", changes={"n": 3}, reason="why")
+        assert not AuditEntry.objects.filter(id__gt=last).exists()
+    audit_sql = [q["sql"] for q in queries.captured_queries if "core_audit" in q["sql"]]
+    # The chain's head locked and moved on once, and one insert for the three, after the check above.
+    assert len(audit_sql) == 4 and sum(sql.startswith("INSERT") for sql in audit_sql) == 1
+    entries = list(AuditEntry.objects.filter(id__gt=last).order_by("id"))
+    assert [e.action for e in entries] == ["core.test.first", "core.test.second", "core.test.third"]
+    assert entries[1].prev_hash == entries[0].hash and entries[2].prev_hash == entries[1].hash
+    assert entries[2].reason == "why" and entries[0].object_id == str(airc.pk)
+    assert audit.verify().intact
+
+
+def test_an_error_in_a_batch_writes_no_entry(airc):
+    last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+    def change_then_fail() -> None:
+        with transaction.atomic(), audit.batch():
+            services.organisation_update(organisation=airc, phone="02 7654321")
+            raise ValueError
+
+    with pytest.raises(ValueError):
+        change_then_fail()
+    assert not AuditEntry.objects.filter(id__gt=last).exists()
+    airc.refresh_from_db()
+    assert airc.phone != "02 7654321"
+    audit.record("core.test.after")  # the chain goes on from where it was
+    assert audit.verify().intact
+
+
+def test_a_remembered_row_is_compared_without_reading_it_again(airc, django_assert_num_queries):
+    from pariter.core.models import Organisation
+
+    with transaction.atomic():
+        org = Organisation.objects.select_for_update().get(pk=airc.pk)
+        audit.remember(org)
+        org.phone = "02 1111111"
+        with django_assert_num_queries(4):  # the update, then the entry: head, insert, head
+            org.save(update_fields=["phone", "updated_at"])
+        org.phone, org.pec = "02 2222222", "nuova@pec.it"
+        org.save(update_fields=["phone"])  # the PEC changed in memory only: not saved, not logged as saved
+        org.save(update_fields=["pec"])
+    first, second, third = AuditEntry.objects.filter(action="core.organisation.changed").order_by("-id")[:3][::-1]
+    assert first.changes == {"phone": [airc.phone, "02 1111111"]}
+    assert second.changes["phone"] == ["02 1111111", "02 2222222"]
+    assert third.changes == {"pec": [airc.pec, "nuova@pec.it"]}
