@@ -58,6 +58,13 @@ _axe = Axe()
 
 def assert_accessible(page: Any, label: str = "") -> list[dict]:
     """Run axe-core; fail on serious or critical violations, return the minor ones for reporting."""
+    # Colours are checked as painted: halfway through a fade-in (the megamenu's panel) text is paler than it will
+    # be, and axe reported that as a contrast failure about one run in three. Let transitions finish first.
+    page.wait_for_function(
+        "() => document.getAnimations().every(a => a.playState !== 'running'"
+        " || (a.effect && a.effect.getComputedTiming().endTime === Infinity))",  # a spinner never ends: not waited for
+        timeout=5000,
+    )
     results = _axe.run(page)
     violations = results.response["violations"]
     blocking = [v for v in violations if v["impact"] in ("serious", "critical")]
