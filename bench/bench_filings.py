@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import http.client
 import os
-import statistics
 import subprocess
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.dataset import postgres_available
-from bench.harness import PYTHON, ROOT, production_env, server
+from bench.harness import HEADER, PYTHON, ROOT, load, production_env, server
 
 TOTAL = int(os.environ.get("BENCH_FILINGS", "500000"))
 OPEN = int(os.environ.get("BENCH_OPEN", "10000"))
@@ -134,32 +131,6 @@ def _prepare(url: str) -> str:
     return next(line for line in out.splitlines() if line.startswith("READY"))
 
 
-def _get(port: int, path: str, cookie: str) -> tuple[float, int]:
-    started = time.perf_counter()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", path, headers={"Accept-Language": "it", "Cookie": f"sessionid={cookie}"})
-        response = conn.getresponse()
-        response.read()
-        return (time.perf_counter() - started) * 1000, response.status
-    finally:
-        conn.close()
-
-
-def _load(port: int, label: str, paths: list[str], cookie: str) -> str:
-    for i in range(10):
-        _get(port, paths[i % len(paths)], cookie)
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(lambda i: _get(port, paths[i % len(paths)], cookie), range(REQUESTS)))
-    elapsed = time.perf_counter() - started
-    timings = sorted(ms for ms, _ in results)
-    errors = sum(status != 200 for _, status in results)
-    p95 = timings[int(len(timings) * 0.95) - 1]
-    p50, rps = statistics.median(timings), REQUESTS / elapsed
-    return f"| {label:<44} | {REQUESTS:>5} | {p50:>7.1f} | {p95:>7.1f} | {rps:>6.1f} | {errors:>6} |"
-
-
 def run() -> str:
     engines = {"sqlite": f"sqlite:///{SQLITE_PATH}"}
     if postgres_available():
@@ -177,17 +148,42 @@ def run() -> str:
         keys = {"SECRET_KEY": production_env()["SECRET_KEY"]}
         made = _shell(url, SESSION, **keys)
         session = next(line for line in made.splitlines() if line.startswith("SESSION")).split()[1]
-        rows = [
-            f"| {'scenario':<44} | {'reqs':>5} | {'p50 ms':>7} | {'p95 ms':>7} | {'req/s':>6} | {'errors':>6} |",
-            f"|{'-' * 46}|{'-' * 7}|{'-' * 9}|{'-' * 9}|{'-' * 8}|{'-' * 8}|",
-        ]
+        rows = [HEADER]
         env = production_env({"DATABASE_URL": url, "SESSION_COOKIE_SECURE": "0"})
         with server(env) as port:
-            rows.append(_load(port, "queue, first page (50 most urgent)", ["/gestione/pratiche/"], session))
-            rows.append(_load(port, "queue, filtered by type", ["/gestione/pratiche/?kind=migration"], session))
-            rows.append(_load(port, "queue, unassigned", ["/gestione/pratiche/?assignee=none"], session))
+            rows.append(
+                load(
+                    port,
+                    "queue, first page (50 most urgent)",
+                    ["/gestione/pratiche/"],
+                    requests=REQUESTS,
+                    cookie=session,
+                ).row()
+            )
+            rows.append(
+                load(
+                    port,
+                    "queue, filtered by type",
+                    ["/gestione/pratiche/?kind=migration"],
+                    requests=REQUESTS,
+                    cookie=session,
+                ).row()
+            )
+            rows.append(
+                load(
+                    port, "queue, unassigned", ["/gestione/pratiche/?assignee=none"], requests=REQUESTS, cookie=session
+                ).row()
+            )
             deep = _shell(url, DEEP_CURSOR, **keys).split("CURSOR", 1)[1].strip()
-            rows.append(_load(port, "queue, page 150 (keyset cursor)", [f"/gestione/pratiche/?cursor={deep}"], session))
+            rows.append(
+                load(
+                    port,
+                    "queue, page 150 (keyset cursor)",
+                    [f"/gestione/pratiche/?cursor={deep}"],
+                    requests=REQUESTS,
+                    cookie=session,
+                ).row()
+            )
         out.append("\n".join(rows))
         silence = _shell(url, SILENCE, production=True).split("SILENCE", 1)[1].split()
         out.append(

@@ -20,7 +20,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from bench.dataset import postgres_available
-from bench.harness import HEADER, PYTHON, ROOT, fetch, load, production_env, server
+from bench.harness import HEADER, PYTHON, ROOT, load, production_env, server
 
 SQLITE_URL = f"sqlite:///{ROOT / 'var' / 'bench' / 'training.sqlite3'}"
 PG_URL = os.environ.get("BENCH_TRAINING_PG_URL", "postgres://postgres@127.0.0.1:5432/pariter_bench_training")
@@ -154,20 +154,6 @@ def pages() -> str:
     return "\n".join(lines)
 
 
-# Requests sent before each timed row, from WARM_CONCURRENCY clients at once and not timed: both gunicorn workers
-# have then booted, loaded the URLs, templates and translations, filled their own page cache and opened their
-# database connection. Without it the first row after a server starts timed that start (a p95 of 634 ms for the
-# cached catalogue on SQLite while its p50 was 3.7 ms; re-run alone, its first 6 s were slow throughout and the
-# next runs were not).
-WARM_REQUESTS = int(os.environ.get("BENCH_WARM_REQUESTS", "200"))
-WARM_CONCURRENCY = 4
-
-
-def _warm(port: int, paths: list[str]) -> None:
-    with ThreadPoolExecutor(max_workers=WARM_CONCURRENCY) as pool:
-        list(pool.map(lambda i: fetch(port, paths[i % len(paths)]), range(WARM_REQUESTS)))
-
-
 def _wanted(label: str) -> bool:
     """BENCH_TRAINING_ROWS (comma-separated parts of labels: "catalogue (5", "rush", "check-in") runs only those."""
     wanted = [w.strip() for w in os.environ.get("BENCH_TRAINING_ROWS", "").split(",") if w.strip()]
@@ -175,10 +161,9 @@ def _wanted(label: str) -> bool:
 
 
 def _row(port: int, label: str, paths: list[str], requests: int) -> str | None:
-    """One timed row, after the same warm-up as every other."""
+    """One timed row, after the same warm-up as every other (`harness.load`)."""
     if not _wanted(label):
         return None
-    _warm(port, paths)
     return load(port, label, paths, requests=requests).row()
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -63,7 +63,7 @@ def _filtered(filters: EntitySearch, *, walk: bool = False) -> QuerySet[Entity]:
     """The public entries that pass `filters`.
 
     `walk` says the caller wants the first rows in name order from a result known to be big, so on SQLite the
-    filters are written to walk the name index (see `search.walk_in_name_order`). Otherwise they are written for
+    filters are written to walk the name index, each row tested by key. Otherwise they are written for
     reading a few matches in any order: the bounded candidate list of `search_entities`.
     """
     qs = public_entities()
@@ -74,11 +74,19 @@ def _filtered(filters: EntitySearch, *, walk: bool = False) -> QuerySet[Entity]:
     if filters.municipality is not None:
         qs = qs.filter(municipality=filters.municipality)
     if filters.section:
+        # By the section's id (reference data, cached) rather than a join on its letter: PostgreSQL then plans on the
+        # statistics of that one section, and merges the entities and their current sections in id order (6 ms for
+        # 1,001 candidates of section b, against 15 ms through a bitmap of every period of every section).
+        section_id = next((s.pk for s in sections() if s.letter == filters.section), None)
+        if section_id is None:
+            return qs.none()
         if walk and connection.vendor == "sqlite":
-            current = EntitySection.objects.filter(section__letter=filters.section, valid_to__isnull=True)
-            qs = search.walk_in_name_order(qs, current.values("entity_id"))
+            # Walking the name index, each row is probed by key: a correlated EXISTS. `IN (subquery)` would first
+            # list the 60,000 current members of the section (10 ms) whatever the page needs.
+            held = EntitySection.objects.filter(entity=OuterRef("pk"), section_id=section_id, valid_to__isnull=True)
+            qs = qs.filter(Exists(held))
         else:
-            qs = qs.filter(section_periods__section__letter=filters.section, section_periods__valid_to__isnull=True)
+            qs = qs.filter(section_periods__section_id=section_id, section_periods__valid_to__isnull=True)
     if filters.five_per_thousand is not None:
         qs = qs.filter(five_per_thousand=filters.five_per_thousand)
     if filters.in_network is not None:

@@ -148,6 +148,29 @@ def test_only_sqlite_is_told_to_walk_the_name_index(register_of_milan, milano, m
     assert ("+ 0" in page_query) is (connection.vendor == "sqlite")
 
 
+def test_a_big_section_is_probed_by_key_on_sqlite_and_never_joined_by_letter(register_of_milan, milano, monkeypatch):
+    """Walking the name index, SQLite probes each row's current sections by key (EXISTS) instead of first listing
+    every member of the section; both engines filter on the section's id, so no query joins the sections table."""
+    from django.test.utils import CaptureQueriesContext
+
+    from pariter.registry import selectors
+
+    for i in range(3):
+        register(f"Associazione Numero {i}", milano, sections="b")
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 2)
+    with CaptureQueriesContext(connection) as ctx:
+        results = search_entities(EntitySearch(section="b"))
+    candidates, page_query = [q["sql"] for q in ctx.captured_queries if 'FROM "registry_entity"' in q["sql"]]
+    assert '"registry_section"' not in candidates and '"registry_section"' not in page_query
+    assert ("EXISTS" in page_query) is (connection.vendor == "sqlite")
+    assert len(results.page.items) == 5 and results.count.exceeded  # the three, the APS and the rete (e and b)
+
+
+def test_an_unknown_section_finds_nothing(register_of_milan):
+    assert names(EntitySearch(section="z")) == []
+    assert names(EntitySearch(section="z", text="associazione")) == []
+
+
 def test_a_few_matches_are_read_by_key_whatever_the_engine(register_of_milan, django_assert_num_queries):
     with django_assert_num_queries(4):  # the candidates, the page by their keys, its municipalities and sections
         results = search_entities(EntitySearch(text="sole"))
