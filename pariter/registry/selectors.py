@@ -16,8 +16,8 @@ from pariter.core.models import Municipality
 from pariter.core.pagination import BoundedCount, KeysetPage, keyset_page
 from pariter.core.validators import normalise_tax_code
 from pariter.registry import search
-from pariter.registry.entries import entry_snapshot, prefetch_for_snapshot
-from pariter.registry.models import PUBLIC_STATUSES, Entity, EntitySection, EntityVersion, Section
+from pariter.registry.entries import documents_of, entities_with_rows, entry_snapshot
+from pariter.registry.models import PUBLIC_STATUSES, DepositedDocument, Entity, EntitySection, EntityVersion, Section
 
 PAGE_SIZE = 25
 COUNT_LIMIT = 1000
@@ -171,12 +171,12 @@ def _attach_current_sections(entities: list[Entity]) -> None:
 
 
 def entity_by_repertory(repertory_number: int) -> Entity | None:
-    """A published entry (registered or cancelled), or None."""
-    return (
-        prefetch_for_snapshot(Entity.objects.filter(repertory_number=repertory_number))
-        .prefetch_related("documents")
-        .first()
-    )
+    """The entity with this repertorio number, its entry's rows and its documents, in one query; or None."""
+    return entities_with_rows().filter(repertory_number=repertory_number).first()
+
+
+def entity_documents(entity: Entity) -> list[DepositedDocument]:
+    return documents_of(entity)
 
 
 def entry_as_of(entity: Entity, day: date | None = None) -> dict[str, Any] | None:

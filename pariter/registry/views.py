@@ -112,7 +112,7 @@ def entity(request: HttpRequest, repertory_number: int) -> HttpResponse:
             "as_of": day,
             "today": timezone.localdate(),
             "form": form,
-            "documents": entity.documents.all() if day is None else [],
+            "documents": selectors.entity_documents(entity) if day is None else [],
             "jsonld": jsonld(entity, entry, url),
             "versions": selectors.entity_versions(entity) if officer else None,
             "history": core_selectors.object_history(entity) if officer else None,
