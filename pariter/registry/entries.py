@@ -18,7 +18,6 @@ from django.db import models
 from django.db.models import Aggregate, JSONField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 
-from pariter.core.models import Municipality
 from pariter.registry.models import (
     DepositedDocument,
     Entity,
@@ -27,7 +26,6 @@ from pariter.registry.models import (
     OfficeHolder,
     OfficeHolderRole,
     SecondaryOffice,
-    Section,
 )
 
 PUBLIC_FIELDS = (
@@ -156,93 +154,88 @@ class _JSONList(Aggregate):
         return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
 
 
-def _rows(model: type[models.Model], link: str, columns: dict[str, str]) -> Subquery:
-    """The rows of `model` whose `link` is the outer entity, each as a JSON object of `columns`; NULL if none."""
-    rows = model._default_manager.filter(**{link: OuterRef("pk")}).order_by().values(link)
-    return Subquery(rows.annotate(rows=_JSONList(JSONObject(**columns))).values("rows"))
+@dataclass(frozen=True)
+class _Relation:
+    """How one relation of an entry is read as JSON, and what its rows become."""
+
+    model: type[models.Model]  # what each row becomes (an unsaved instance)
+    fields: tuple[str, ...]  # the model's columns read, by attname
+    link: str = "entity"  # the field of the table read that points at the entity
+    through: type[models.Model] | None = None  # the table read, for a many-to-many: its through table
+    path: str = ""  # from that table to the model's columns ("to_entity__")
+    joined: tuple[tuple[str, tuple[str, ...]], ...] = ()  # foreign keys read as nested objects, with their columns
+
+    def rows(self) -> Subquery:
+        """The rows whose `link` is the outer entity, each as a JSON object; NULL when there are none."""
+        columns: dict[str, Any] = {f: self.path + f for f in self.fields}
+        for fk, fields in self.joined:
+            columns[fk] = JSONObject(**{f: f"{self.path}{fk}__{f}" for f in fields})
+        table = (self.through or self.model)._default_manager.filter(**{self.link: OuterRef("pk")})
+        return Subquery(
+            table.order_by().values(self.link).annotate(rows=_JSONList(JSONObject(**columns))).values("rows")
+        )
+
+    def instances(self, rows: list[dict[str, Any]] | None) -> list[Any]:
+        """The rows as model instances, in the order of the model's Meta.ordering (ties by id)."""
+        built = sorted((_instance(self.model, row) for row in rows or []), key=lambda obj: obj.pk)
+        ordering = [str(name) for name in self.model._meta.ordering or ()]
+        for name in reversed(ordering):
+            attname = self.model._meta.get_field(name.lstrip("-")).attname  # type: ignore[union-attr]
+            built.sort(key=lambda obj: getattr(obj, attname), reverse=name.startswith("-"))
+        return built
 
 
-_ROWS_MARK = "section_periods_rows"
-_ROWS: dict[str, tuple[Any, str, dict[str, str]]] = {
-    "section_periods_rows": (
+def _instance(model: type[models.Model], row: dict[str, Any]) -> Any:
+    """An unsaved `model` from a JSON row: dates parsed back, nested rows attached as related instances."""
+    values, joined = {}, {}
+    for key, value in row.items():
+        field = model._meta.get_field(key)
+        if isinstance(value, dict):
+            joined[key] = _instance(field.related_model, value)  # type: ignore[arg-type]
+        elif isinstance(field, models.DateField) and value:
+            values[key] = date.fromisoformat(value)
+        else:
+            values[key] = value
+    obj = model(**values)
+    for key, related in joined.items():
+        setattr(obj, key, related)
+    return obj
+
+
+_RELATIONS = {
+    "section_periods": _Relation(
         EntitySection,
-        "entity",
-        {
-            "id": "id",
-            "section_id": "section_id",
-            "valid_from": "valid_from",
-            "valid_to": "valid_to",
-            "letter": "section__letter",
-            "name": "section__name",
-            "acronym": "section__acronym",
-            "position": "section__position",
-        },
+        ("id", "section_id", "valid_from", "valid_to"),
+        joined=(("section", ("id", "letter", "name", "acronym", "position")),),
     ),
-    "activities_rows": (
-        Entity.activities.through,
-        "entity",
-        {
-            "id": "generalinterestactivity_id",
-            "letter": "generalinterestactivity__letter",
-            "description": "generalinterestactivity__description",
-            "position": "generalinterestactivity__position",
-        },
+    "activities": _Relation(
+        GeneralInterestActivity,
+        ("id", "letter", "description", "position"),
+        through=Entity.activities.through,
+        path="generalinterestactivity__",
     ),
-    "networks_rows": (
-        Entity.networks.through,
-        "from_entity",
-        {
-            "id": "to_entity_id",
-            "name": "to_entity__name",
-            "sort_name": "to_entity__sort_name",
-            "repertory_number": "to_entity__repertory_number",
-        },
+    "networks": _Relation(
+        Entity,
+        ("id", "name", "sort_name", "repertory_number"),
+        link="from_entity",
+        through=Entity.networks.through,
+        path="to_entity__",
     ),
-    "office_holders_rows": (
-        OfficeHolder,
-        "entity",
-        {
-            "id": "id",
-            "role": "role",
-            "full_name": "full_name",
-            "powers": "powers",
-            "starts_on": "starts_on",
-            "ends_on": "ends_on",
-        },
-    ),
-    "secondary_offices_rows": (
+    "office_holders": _Relation(OfficeHolder, ("id", "role", "full_name", "powers", "starts_on", "ends_on")),
+    "secondary_offices": _Relation(
         SecondaryOffice,
-        "entity",
-        {
-            "id": "id",
-            "address": "address",
-            "starts_on": "starts_on",
-            "ends_on": "ends_on",
-            "municipality_id": "municipality_id",
-            "municipality_name": "municipality__name",
-            "istat_code": "municipality__istat_code",
-        },
+        ("id", "address", "starts_on", "ends_on", "municipality_id"),
+        joined=(("municipality", ("id", "name", "istat_code")),),
     ),
-    "documents_rows": (
-        DepositedDocument,
-        "entity",
-        {
-            "id": "id",
-            "kind": "kind",
-            "year": "year",
-            "file": "file",
-            "deposited_on": "deposited_on",
-            "filing_reference": "filing_reference",
-        },
-    ),
+    "documents": _Relation(DepositedDocument, ("id", "kind", "year", "file", "deposited_on", "filing_reference")),
 }
+_ROWS_MARK = "section_periods_rows"
 
 
 def with_entry_rows(queryset: QuerySet[Entity]) -> QuerySet[Entity]:
     """`queryset` with its municipality joined and every relation of its entries, documents included, as JSON."""
-    return queryset.select_related("municipality").annotate(
-        **{name: _rows(model, link, columns) for name, (model, link, columns) in _ROWS.items()}
-    )
+    rows = {f"{name}_rows": relation.rows() for name, relation in _RELATIONS.items()}
+    return queryset.select_related("municipality").annotate(**rows)
 
 
 @functools.cache
@@ -255,94 +248,19 @@ def entities_with_rows() -> QuerySet[Entity]:
     return with_entry_rows(Entity.objects.all())
 
 
-def _day(value: str) -> date:
-    return date.fromisoformat(value)
-
-
-def _day_or_none(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-def _list(entity: Entity, name: str) -> list[dict[str, Any]]:
-    return getattr(entity, name) or []  # NULL when the entity has no such rows
-
-
 def _related_from_rows(entity: Entity) -> Related:
-    periods = []
-    for r in sorted(_list(entity, "section_periods_rows"), key=lambda r: (r["valid_from"], r["section_id"], r["id"])):
-        period = EntitySection(
-            id=r["id"],
-            entity=entity,
-            section_id=r["section_id"],
-            valid_from=_day(r["valid_from"]),
-            valid_to=_day_or_none(r["valid_to"]),
-        )
-        period.section = Section(
-            id=r["section_id"], letter=r["letter"], name=r["name"], acronym=r["acronym"], position=r["position"]
-        )
-        periods.append(period)
-    activities = [
-        GeneralInterestActivity(id=r["id"], letter=r["letter"], description=r["description"], position=r["position"])
-        for r in sorted(_list(entity, "activities_rows"), key=lambda r: (r["position"], r["id"]))
-    ]
-    networks = [
-        Entity(id=r["id"], name=r["name"], sort_name=r["sort_name"], repertory_number=r["repertory_number"])
-        for r in sorted(_list(entity, "networks_rows"), key=lambda r: (r["sort_name"], r["id"]))
-    ]
-    holders = [
-        OfficeHolder(
-            id=r["id"],
-            entity=entity,
-            role=r["role"],
-            full_name=r["full_name"],
-            powers=r["powers"],
-            starts_on=_day(r["starts_on"]),
-            ends_on=_day_or_none(r["ends_on"]),
-        )
-        for r in sorted(_list(entity, "office_holders_rows"), key=lambda r: (r["role"], r["starts_on"], r["id"]))
-    ]
-    offices = []
-    for r in sorted(_list(entity, "secondary_offices_rows"), key=lambda r: (r["starts_on"], r["id"])):
-        office = SecondaryOffice(
-            id=r["id"],
-            entity=entity,
-            address=r["address"],
-            starts_on=_day(r["starts_on"]),
-            ends_on=_day_or_none(r["ends_on"]),
-            municipality_id=r["municipality_id"],
-        )
-        office.municipality = Municipality(
-            id=r["municipality_id"], name=r["municipality_name"], istat_code=r["istat_code"]
-        )
-        offices.append(office)
-    return Related(
-        section_periods=periods,
-        activities=activities,
-        networks=networks,
-        office_holders=holders,
-        secondary_offices=offices,
-    )
+    built = {name: _RELATIONS[name].instances(getattr(entity, f"{name}_rows")) for name in _SNAPSHOT_RELATIONS}
+    return Related(**built)
+
+
+_SNAPSHOT_RELATIONS = ("section_periods", "activities", "networks", "office_holders", "secondary_offices")
 
 
 def documents_of(entity: Entity) -> list[DepositedDocument]:
     """The entity's deposited documents, newest year first: from `with_entry_rows` when it was read so."""
     if not hasattr(entity, "documents_rows"):
         return list(entity.documents.all())
-    rows = sorted(_list(entity, "documents_rows"), key=lambda r: r["id"])
-    rows.sort(key=lambda r: r["kind"])
-    rows.sort(key=lambda r: r["year"], reverse=True)
-    return [
-        DepositedDocument(
-            id=r["id"],
-            entity=entity,
-            kind=r["kind"],
-            year=r["year"],
-            file=r["file"] or "",
-            deposited_on=_day(r["deposited_on"]),
-            filing_reference=r["filing_reference"],
-        )
-        for r in rows
-    ]
+    return _RELATIONS["documents"].instances(entity.documents_rows)
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
