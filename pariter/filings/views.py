@@ -18,14 +18,18 @@ from django.views.decorators.http import require_GET, require_POST
 from pariter.core.access import require_login
 from pariter.core.models import Municipality, Organisation
 from pariter.core.pagination import InvalidCursor, query_without_cursor
-from pariter.filings import access, exports, selectors, services
+from pariter.filings import access, deadlines, exports, selectors, services
 from pariter.filings.forms import (
     ActForm,
+    AntimafiaOutcomeForm,
+    AntimafiaRequestForm,
     AuthorityNoticeForm,
     BulkAssignForm,
     BulkTakeChargeForm,
     BulkWarnForm,
     CashStatementForm,
+    ControlConcludeForm,
+    ControlStartForm,
     DraftForm,
     NewFilingForm,
     NotaryEnableForm,
@@ -34,11 +38,12 @@ from pariter.filings.forms import (
     NoteForm,
     QueueFilterForm,
     ReplyForm,
+    SizeDeclarationForm,
     StartProcedureForm,
     UploadForm,
 )
 from pariter.filings.kinds import ENTITY_KINDS, Kind, State
-from pariter.filings.models import Filing, Notary
+from pariter.filings.models import AntimafiaCheck, Control, Filing, Notary, SizeDeclaration
 from pariter.registry.models import Entity
 
 
@@ -66,6 +71,8 @@ def _queue_filters(form: QueueFilterForm) -> selectors.QueueFilters:
         municipality=municipality,
         assignee=int(assignee) if assignee and assignee.isdigit() else None,
         unassigned=assignee == "none",
+        control_scope=data["control_scope"],
+        control_method=data["control_method"],
     )
 
 
@@ -216,8 +223,128 @@ def _detail_context(filing: Filing, request: HttpRequest, **extra: Any) -> dict[
         "cash": getattr(filing, "cash_statement", None) if filing.kind == Kind.ANNUAL_ACCOUNTS else None,
         "authority_form": AuthorityNoticeForm(initial={"version": filing.version}),
         "refusals": selectors.refusals_for(filing.organisation) if filing.kind == Kind.AFTER_NOTARY_REFUSAL else [],
+        **_antimafia_context(filing, today=today),
+        **_control_context(filing),
         **extra,
     }
+
+
+def _antimafia_context(filing: Filing, *, today: date) -> dict[str, Any]:
+    if filing.kind not in services.ANTIMAFIA_KINDS:
+        return {}
+    declaration = SizeDeclaration.objects.filter(filing=filing).first()
+    check = AntimafiaCheck.objects.filter(filing=filing).first()
+    on = filing.submitted_on or today
+    return {
+        "antimafia": {
+            "declaration": declaration,
+            "limits": deadlines.size_limits_on(on),
+            "years": [
+                (y, deadlines.limits_exceeded(y, deadlines.size_limits_on(on)))
+                for y in (declaration.years() if declaration else [])
+            ],
+            "required": services.antimafia_required(filing),
+            "state": services.antimafia_state(filing, today=today),
+            "block": services.antimafia_block(filing, today=today),
+            "check": check,
+        },
+        "antimafia_request_form": AntimafiaRequestForm(
+            initial={"version": filing.version, "requested_on": today, "prefecture": "Prefettura di Milano"}
+        ),
+        "antimafia_outcome_form": AntimafiaOutcomeForm(initial={"version": filing.version, "received_on": today}),
+    }
+
+
+def _control_context(filing: Filing) -> dict[str, Any]:
+    if filing.kind != Kind.CONTROL:
+        return {}
+    control = Control.objects.select_related("follow_up").filter(filing=filing).first()
+    return {"control": control, "control_form": ControlConcludeForm(initial={"version": filing.version})}
+
+
+def _antimafia_post(request: HttpRequest, pk: int, form_class: type, service: Any, done: str) -> HttpResponse:
+    filing = access.get_filing_for_officer(request, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("filings:detail", pk=pk)
+    try:
+        service(filing=filing, actor=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, done)
+    return redirect("filings:detail", pk=pk)
+
+
+@access.require_officer
+@require_POST
+def antimafia_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office asked the Prefettura for the antimafia information (CTS art. 48 c.6; D.Lgs. 159/2011 art. 92)."""
+    return _antimafia_post(
+        request,
+        pk,
+        AntimafiaRequestForm,
+        services.antimafia_request,
+        _("Request recorded: the office's term is suspended while the Prefettura answers, for at most 30 days."),
+    )
+
+
+@access.require_officer
+@require_POST
+def antimafia_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    return _antimafia_post(request, pk, AntimafiaOutcomeForm, services.antimafia_record_outcome, _("Outcome recorded."))
+
+
+@access.require_officer
+def control_start(request: HttpRequest) -> HttpResponse:
+    """An officer opens a control on a registered entity (CTS art. 93), from the workbench or the entity's page."""
+    form = ControlStartForm(request.POST or None, initial={"repertory_number": request.GET.get("repertorio")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        entity = Entity.objects.select_related("organisation").filter(repertory_number=data["repertory_number"]).first()
+        if entity is None:
+            form.add_error("repertory_number", _("No entity in the register has this repertorio number."))
+        else:
+            try:
+                filing = services.control_open(
+                    entity=entity,
+                    actor=request.user,  # type: ignore[arg-type]
+                    scope=data["scope"],
+                    method=data["method"],
+                    on_report=data["on_report"],
+                    summary=data["summary"],
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Control opened. The entity is not told until a formal act is sent."))
+                return redirect("filings:detail", pk=filing.pk)
+    return render(
+        request, "filings/control_start.html", {"form": form}, status=400 if request.method == "POST" else 200
+    )
+
+
+@access.require_officer
+@require_POST
+def control_conclude(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = access.get_filing_for_officer(request, pk)
+    form = ControlConcludeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.control_conclude(
+                filing=filing,
+                actor=request.user,  # type: ignore[arg-type]
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Findings recorded: the letter is on its way to the entity's PEC."))
+            return redirect("filings:detail", pk=pk)
+    return render(request, "filings/detail.html", _detail_context(filing, request, control_form=form), status=400)
 
 
 @access.require_officer
@@ -382,8 +509,21 @@ def _portal_context(request: HttpRequest, filing: Filing, **extra: Any) -> dict[
         "problems": services.submission_problems(filing) if filing.state == State.DRAFT else [],
         "editable": filing.state in services.ENTITY_EDITABLE_STATES,
         "needs_cash": filing.kind == Kind.ANNUAL_ACCOUNTS and filing.accounts_model == "D",
+        "needs_size": filing.kind in services.ANTIMAFIA_KINDS,
+        "size_form": _size_form(filing),
         **extra,
     }
+
+
+def _size_form(filing: Filing) -> SizeDeclarationForm | None:
+    if filing.kind not in services.ANTIMAFIA_KINDS:
+        return None
+    declaration = SizeDeclaration.objects.filter(filing=filing).first()
+    if declaration is None:
+        return SizeDeclarationForm()
+    return SizeDeclarationForm(
+        initial={f: getattr(declaration, f) for f in SizeDeclarationForm.base_fields}  # type: ignore[attr-defined]
+    )
 
 
 @access.require_filer
@@ -436,6 +576,23 @@ def portal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("filings:portal_filing", pk=pk)
     filing.refresh_from_db()
     return render(request, "filings/portal_filing.html", _portal_context(request, filing, draft_form=form), status=400)
+
+
+@access.require_filer
+@require_POST
+def portal_size(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant declares its size in its last two years (CTS art. 31 c.1), for the antimafia check."""
+    filing = access.get_filing_for_representative(request, pk)
+    form = SizeDeclarationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.size_declaration_save(filing=filing, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Size declaration saved."))
+            return redirect("filings:portal_filing", pk=pk)
+    return render(request, "filings/portal_filing.html", _portal_context(request, filing, size_form=form), status=400)
 
 
 @access.require_filer
