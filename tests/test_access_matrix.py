@@ -145,6 +145,7 @@ MATRIX: dict[str, tuple[Any, dict]] = {
     "filings:antimafia_request": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_OFFICERS),
     "filings:antimafia_outcome": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_OFFICERS),
     "filings:control_conclude": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_OFFICERS),
+    "filings:control_notify": (lambda w: {"pk": w["filing"].pk}, POST_ONLY_OFFICERS),
     "filings:control_start": (None, OFFICERS),
     "filings:notaries": (None, OFFICERS),
     "filings:notary_end": (lambda w: {"pk": w["notary"].pk}, POST_ONLY_OFFICERS),

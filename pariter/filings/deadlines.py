@@ -177,6 +177,15 @@ def days_late(done_on: date, due: date) -> int:
     return max((done_on - due).days, 0)
 
 
+TRANSMIGRATED_ACCOUNTS_YEAR = 2021  # T22: the accounts trasmigrated ODV and APS had to deposit
+
+
+def transmigrated_accounts_due(registered_on: date) -> date:
+    """A trasmigrated ODV or APS completes its data and deposits the 2021 accounts within 90 days of its
+    registration (nota MLPS 5941/2022; T22). Not peremptory (nota 17146/2022): past it the office warns."""
+    return due_date(add_days(registered_on, RULES["T22"].days or 0))
+
+
 def registration_rule(*, standard_statute: bool) -> str:
     """A statute on a Ministry's standard model is registered within 30 days (CTS art. 47 c.5; T6), else 60 (T1)."""
     return "T6" if standard_statute else "T1"

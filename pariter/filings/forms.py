@@ -355,3 +355,15 @@ class ControlConcludeForm(forms.Form):
         label=_("Outcome"), choices=[c for c in ControlOutcome.choices if c[0]], widget=forms.RadioSelect
     )
     days = forms.IntegerField(label=_("Days given (warning, at most 180)"), min_value=1, max_value=180, required=False)
+
+
+class ControlNoticeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    text = forms.CharField(
+        label=_("Communication to the entity"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_(
+            "A request for documents, or the notice of a visit or inspection: the entity will then see the control."
+        ),
+    )

@@ -452,6 +452,7 @@ class EventCode(models.TextChoices):
     ANTIMAFIA_REQUESTED = "antimafia_requested", _("Antimafia information requested; term suspended")
     ANTIMAFIA_RECEIVED = "antimafia_received", _("Antimafia information received")
     ANTIMAFIA_WAIT_ENDED = "antimafia_wait_ended", _("Prefettura's 30 days over; term running again")
+    CONTROL_NOTICE = "control_notice", _("Communication of the control sent")
     CONTROL_FINDINGS = "control_findings", _("Findings of the control recorded")
 
 
@@ -540,6 +541,7 @@ ACT_LABELS = {
     "accepted_silence": _("Acknowledgement of acceptance by silence"),
     "refused_silence": _("Acknowledgement of denial by silence"),
     "authority_notice": _("Notice to the Prefettura or Regione"),
+    "control_notice": _("Communication of the control (CTS art. 93)"),
     "control_findings": _("Findings of the control (CTS art. 93)"),
 }
 

@@ -193,11 +193,17 @@ def accounts_year_overdue(today: date) -> int:
     return year if today > deadlines.annual_accounts_due(year) else year - 1
 
 
-def missing_accounts(*, year: int, cursor: str | None = None, size: int = 50) -> KeysetPage[Any]:
-    """Registered entities without the accounts of `year` and without a pending warning: candidates for a diffida."""
-    from django.db.models import Exists, OuterRef
+def missing_accounts(
+    *, year: int, cursor: str | None = None, size: int = 50, transmigrated: bool = False
+) -> KeysetPage[Any]:
+    """Registered entities without the accounts of `year` and without a pending warning: candidates for a diffida.
 
-    from pariter.registry.models import Entity, EntityStatus
+    `transmigrated`: the ODV and APS registered by transmigration still without their 2021 accounts (T22).
+    """
+    from pariter.registry.models import Entity, EntityStatus, RegistrationRoute
+
+    if transmigrated:
+        year = deadlines.TRANSMIGRATED_ACCOUNTS_YEAR
 
     filed = Filing.objects.filter(
         organisation=OuterRef("organisation"), kind=Kind.ANNUAL_ACCOUNTS, financial_year=year
@@ -205,14 +211,18 @@ def missing_accounts(*, year: int, cursor: str | None = None, size: int = 50) ->
     warned = Filing.objects.filter(organisation=OuterRef("organisation"), kind=Kind.WARNING, is_open=True)
     qs = (
         # A migrating entity still owes its accounts; a warned one is already warned, one under cancellation is past it.
-        Entity.objects.filter(
-            status__in=[EntityStatus.REGISTERED, EntityStatus.MIGRATING], registered_on__lte=date(year, 12, 31)
-        )
+        Entity.objects.filter(status__in=[EntityStatus.REGISTERED, EntityStatus.MIGRATING])
         .exclude(Exists(filed))
         .exclude(Exists(warned))
         .select_related("municipality")
     )
-    return keyset_page(qs, order=["sort_name", "id"], cursor=cursor, size=size, scope=f"missing-accounts-{year}")
+    if transmigrated:
+        # Registered in 2022 by transmigration, they owe the accounts of 2021 all the same (T22).
+        qs = qs.filter(registration_route=RegistrationRoute.TRANSMIGRATION)
+    else:
+        qs = qs.filter(registered_on__lte=date(year, 12, 31))
+    scope = f"missing-accounts-{year}" + ("-t22" if transmigrated else "")
+    return keyset_page(qs, order=["sort_name", "id"], cursor=cursor, size=size, scope=scope)
 
 
 @dataclass(frozen=True)

@@ -507,7 +507,8 @@ def filing_open_by_office(
     today: date | None = None,
 ) -> Filing:
     """A procedure the office starts: a warning, a cancellation or a review, with its communication."""
-    if kind not in SPECS or not SPECS[kind].started_by_office:
+    if kind not in SPECS or not SPECS[kind].started_by_office or kind == Kind.CONTROL:
+        # A control has its own start (control_open): it sends nothing to the entity when it opens.
         raise ValidationError({"kind": _("The office does not start this type of procedure.")})
     if not summary.strip():
         raise ValidationError({"summary": _("State the reasons: they go in the communication to the entity.")})
@@ -632,10 +633,30 @@ def missing_accounts_warning_text(year: int) -> str:
     ) % {"year": year, "due": deadlines.annual_accounts_due(year).strftime("%d/%m/%Y")}
 
 
+def transmigrated_accounts_warning_text(registered_on: date | None) -> str:
+    return _(
+        "As an organisation registered by transmigration on %(day)s, the entity had 90 days to complete its data "
+        "and deposit the accounts for 2021 (nota MLPS 5941/2022), and has not deposited them. The term is not "
+        "peremptory (nota MLPS 17146/2022): deposit them within the term given, or the entity will be cancelled "
+        "from the register (D.Lgs. 117/2017 art. 48 c.4)."
+    ) % {"day": registered_on.strftime("%d/%m/%Y") if registered_on else "—"}
+
+
 def entities_warn_missing_accounts(
-    *, entity_ids: list[int], actor: User, year: int, days: int, today: date | None = None
+    *,
+    entity_ids: list[int],
+    actor: User,
+    year: int,
+    days: int,
+    transmigrated: bool = False,
+    today: date | None = None,
 ) -> list[BulkOutcome]:
-    """A warning (diffida) to each entity still without its accounts of `year`; one already warned is left alone."""
+    """A warning (diffida) to each entity still without its accounts of `year`; one already warned is left alone.
+
+    `transmigrated`: the 2021 accounts of an ODV or APS registered by transmigration (T22), with that source.
+    """
+    if transmigrated:
+        year = deadlines.TRANSMIGRATED_ACCOUNTS_YEAR
     outcomes = []
     for pk in sorted(set(entity_ids))[:BULK_LIMIT]:
         with transaction.atomic():
@@ -652,6 +673,11 @@ def entities_warn_missing_accounts(
                         ALREADY,
                         _("Warning %(reference)s is already pending.") % {"reference": pending.reference},
                     )
+                )
+                continue
+            if transmigrated and entity.registration_route != RegistrationRoute.TRANSMIGRATION:
+                outcomes.append(
+                    BulkOutcome(pk, entity.name, REFUSED, _("The entity was not registered by transmigration."))
                 )
                 continue
             if entity.status not in (EntityStatus.REGISTERED, EntityStatus.MIGRATING):
@@ -686,7 +712,9 @@ def entities_warn_missing_accounts(
                     entity=entity,
                     kind=Kind.WARNING,
                     actor=actor,
-                    summary=missing_accounts_warning_text(year),
+                    summary=transmigrated_accounts_warning_text(entity.registered_on)
+                    if transmigrated
+                    else missing_accounts_warning_text(year),
                     days=days,
                     today=today,
                 )
@@ -694,7 +722,8 @@ def entities_warn_missing_accounts(
                 outcomes.append(BulkOutcome(pk, entity.name, REFUSED, " ".join(error.messages)))
             else:
                 outcomes.append(BulkOutcome(pk, entity.name, DONE, warning.reference))
-    _bulk_audit("filings.bulk.warn_missing_accounts", outcomes, actor=actor)
+    action = "filings.bulk.warn_transmigrated_accounts" if transmigrated else "filings.bulk.warn_missing_accounts"
+    _bulk_audit(action, outcomes, actor=actor)
     return outcomes
 
 
@@ -1506,6 +1535,22 @@ def control_open(
     )
     Control.objects.create(filing=filing, scope=scope, method=method, on_report=on_report)
     _event(filing, EventCode.OPENED_BY_OFFICE, actor=actor, note=filing.summary)
+    return filing
+
+
+@transaction.atomic
+def control_notify(*, filing: Filing, actor: User, version: int, text: str, today: date | None = None) -> Filing:
+    """A formal communication during a control (a request for documents, the notice of a visit or inspection): it
+    is numbered and sent by PEC, and from then on the entity sees the control on its portal."""
+    filing = _lock(filing, version)
+    if filing.kind != Kind.CONTROL or filing.state != State.IN_REVIEW:
+        raise ValidationError(_("This control is not open."))
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write the communication: it goes to the entity's PEC.")})
+    _save(filing)
+    _event(filing, EventCode.CONTROL_NOTICE, actor=actor, note=text)
+    _issue_act(filing, action="control_notice", actor=actor, body=text)
     return filing
 
 

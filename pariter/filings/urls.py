@@ -21,6 +21,7 @@ urlpatterns = [
     path("gestione/pratiche/<int:pk>/antimafia/richiesta/", views.antimafia_request, name="antimafia_request"),
     path("gestione/pratiche/<int:pk>/antimafia/esito/", views.antimafia_outcome, name="antimafia_outcome"),
     path("gestione/pratiche/<int:pk>/controllo/", views.control_conclude, name="control_conclude"),
+    path("gestione/pratiche/<int:pk>/controllo/comunicazione/", views.control_notify, name="control_notify"),
     path("gestione/pratiche/controlli/avvia/", views.control_start, name="control_start"),
     path("gestione/notai/", views.notaries, name="notaries"),
     path("gestione/notai/<int:pk>/fine/", views.notary_end, name="notary_end"),

@@ -29,6 +29,7 @@ from pariter.filings.forms import (
     BulkWarnForm,
     CashStatementForm,
     ControlConcludeForm,
+    ControlNoticeForm,
     ControlStartForm,
     DraftForm,
     NewFilingForm,
@@ -259,7 +260,11 @@ def _control_context(filing: Filing) -> dict[str, Any]:
     if filing.kind != Kind.CONTROL:
         return {}
     control = Control.objects.select_related("follow_up").filter(filing=filing).first()
-    return {"control": control, "control_form": ControlConcludeForm(initial={"version": filing.version})}
+    return {
+        "control": control,
+        "control_form": ControlConcludeForm(initial={"version": filing.version}),
+        "control_notice_form": ControlNoticeForm(initial={"version": filing.version}),
+    }
 
 
 def _antimafia_post(request: HttpRequest, pk: int, form_class: type, service: Any, done: str) -> HttpResponse:
@@ -324,6 +329,28 @@ def control_start(request: HttpRequest) -> HttpResponse:
                 return redirect("filings:detail", pk=filing.pk)
     return render(
         request, "filings/control_start.html", {"form": form}, status=400 if request.method == "POST" else 200
+    )
+
+
+@access.require_officer
+@require_POST
+def control_notify(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = access.get_filing_for_officer(request, pk)
+    form = ControlNoticeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.control_notify(
+                filing=filing,
+                actor=request.user,  # type: ignore[arg-type]
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Communication sent: the entity now sees the control on its portal."))
+            return redirect("filings:detail", pk=pk)
+    return render(
+        request, "filings/detail.html", _detail_context(filing, request, control_notice_form=form), status=400
     )
 
 
@@ -827,33 +854,62 @@ def start_procedure(request: HttpRequest) -> HttpResponse:
     return render(request, "filings/start.html", {"form": form}, status=400 if request.method == "POST" else 200)
 
 
+T22_SOURCE = "t22"  # ?fonte=t22: the trasmigrated ODV/APS without their 2021 accounts (nota MLPS 5941/2022)
+
+
 @access.require_officer
 @require_GET
 def missing_accounts(request: HttpRequest) -> HttpResponse:
-    year = selectors.accounts_year_overdue(timezone.localdate())
+    transmigrated = request.GET.get("fonte") == T22_SOURCE
+    year = (
+        deadlines.TRANSMIGRATED_ACCOUNTS_YEAR
+        if transmigrated
+        else selectors.accounts_year_overdue(timezone.localdate())
+    )
     try:
-        page = selectors.missing_accounts(year=year, cursor=request.GET.get("cursor") or None)
+        page = selectors.missing_accounts(
+            year=year, cursor=request.GET.get("cursor") or None, transmigrated=transmigrated
+        )
     except InvalidCursor:
         raise Http404 from None
+    if transmigrated:
+        for entity in page.items:
+            entity.t22_due = (
+                deadlines.transmigrated_accounts_due(entity.registered_on) if entity.registered_on else None
+            )
     return render(
         request,
         "filings/missing_accounts.html",
-        {"page": page, "year": year, "days": ONE_CLICK_WARNING_DAYS, "filter_query": query_without_cursor(request.GET)},
+        {
+            "page": page,
+            "year": year,
+            "days": ONE_CLICK_WARNING_DAYS,
+            "filter_query": query_without_cursor(request.GET),
+            "transmigrated": transmigrated,
+            "t22": deadlines.RULES["T22"],
+        },
     )
+
+
+def _back_to_missing(transmigrated: bool) -> HttpResponse:
+    url = reverse("filings:missing_accounts")
+    return redirect(f"{url}?fonte={T22_SOURCE}" if transmigrated else url)
 
 
 @access.require_officer
 @require_POST
 def bulk_warn(request: HttpRequest) -> HttpResponse:
+    transmigrated = request.POST.get("fonte") == T22_SOURCE
     form = BulkWarnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Select at least one entity."))
-        return redirect("filings:missing_accounts")
+        return _back_to_missing(transmigrated)
     outcomes = services.entities_warn_missing_accounts(
         entity_ids=form.cleaned_data["entities"],
         actor=request.user,  # type: ignore[arg-type]
         year=selectors.accounts_year_overdue(timezone.localdate()),
         days=ONE_CLICK_WARNING_DAYS,
+        transmigrated=transmigrated,
     )
     return _bulk_report(request, outcomes, title=_("Warnings for missing annual accounts"), back="")
 
@@ -864,20 +920,20 @@ def warn(request: HttpRequest, entity_pk: int) -> HttpResponse:
     entity = Entity.objects.select_related("organisation").filter(pk=entity_pk).first()
     if entity is None:
         raise Http404
-    year = selectors.accounts_year_overdue(timezone.localdate())
-    try:
-        services.filing_open_by_office(
-            entity=entity,
-            kind=Kind.WARNING,
-            actor=request.user,  # type: ignore[arg-type]
-            summary=services.missing_accounts_warning_text(year),
-            days=ONE_CLICK_WARNING_DAYS,
-        )
-    except ValidationError as error:
-        _errors(request, error)
-    else:
+    transmigrated = request.POST.get("fonte") == T22_SOURCE
+    outcomes = services.entities_warn_missing_accounts(
+        entity_ids=[entity.pk],
+        actor=request.user,  # type: ignore[arg-type]
+        year=selectors.accounts_year_overdue(timezone.localdate()),
+        days=ONE_CLICK_WARNING_DAYS,
+        transmigrated=transmigrated,
+    )
+    outcome = outcomes[0]
+    if outcome.result == services.DONE:
         messages.success(request, _("Warning sent to %(name)s.") % {"name": entity.name})
-    return redirect("filings:missing_accounts")
+    else:
+        messages.error(request, outcome.message)
+    return _back_to_missing(transmigrated)
 
 
 @access.require_officer

@@ -259,6 +259,7 @@ def test_the_control_and_antimafia_screens(page, live_server, oscar, eve, filing
         reverse("filings:detail", args=[control.pk]),
         reverse("filings:detail", args=[registration.pk]),
         reverse("filings:queue") + "?kind=control&control_scope=b",
+        reverse("filings:missing_accounts") + "?fonte=t22",
     ]:
         page.goto(url)
         assert page.locator("h1").count() == 1, url

@@ -118,3 +118,38 @@ def test_the_officer_opens_and_concludes_it_from_the_workbench(airc_entity, osca
     )
     assert response.status_code == 302
     assert Filing.objects.get(pk=filing.pk).state == State.CLOSED
+
+
+def test_a_communication_during_the_control_is_a_formal_act_and_discloses_it(airc_entity, oscar, eve):
+    filing = open_control(airc_entity, oscar, method="inspection")
+    assert filing not in selectors.filings_of(airc_entity.organisation)
+    filing = services.control_notify(
+        filing=filing, actor=oscar, version=filing.version, text="Ispezione il 10 dicembre alle 10."
+    )
+    act = filing.documents.get(kind="office_act")
+    assert act.action == "control_notice" and act.protocol
+    assert filing.state == State.IN_REVIEW and filing.events.filter(code="control_notice").exists()
+    assert filing in selectors.filings_of(airc_entity.organisation)
+    assert signed_in(eve).get(reverse("filings:portal_filing", args=[filing.pk])).status_code == 200
+
+
+def test_an_act_not_yet_sent_discloses_nothing(airc_entity, oscar, eve, monkeypatch):
+    from types import SimpleNamespace
+
+    from pariter.filings import tasks
+
+    # The PEC has not gone out yet: the act is numbered, its job not run.
+    monkeypatch.setattr(
+        tasks, "render_and_send_act", SimpleNamespace(get_backend=lambda: None, enqueue=lambda **kw: None)
+    )
+    filing = open_control(airc_entity, oscar)
+    services.control_notify(filing=filing, actor=oscar, version=filing.version, text="Richiesta documenti")
+    act = filing.documents.get(kind="office_act")
+    client = signed_in(eve)
+    assert client.get(reverse("filings:portal_filing", args=[filing.pk])).status_code == 404
+    assert client.get(reverse("filings:document", args=[filing.pk, act.pk])).status_code == 404
+
+
+def test_the_generic_start_cannot_open_a_control_with_an_act(airc_entity, oscar):
+    with pytest.raises(ValidationError):
+        services.filing_open_by_office(entity=airc_entity, kind=Kind.CONTROL, actor=oscar, summary="x")
