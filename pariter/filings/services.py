@@ -760,6 +760,13 @@ def filing_act(
     day = _today(today)
     note = note.strip()
     before = filing.due_on
+    if action in (Action.REQUEST_INTEGRATION, Action.NOTIFY_REFUSAL) and _suspended_for_antimafia(filing):
+        raise ValidationError(
+            _(
+                "The term is suspended while the Prefettura answers (D.Lgs. 159/2011 art. 92): record the "
+                "outcome of the antimafia check first, or wait for its 30 days to end."
+            )
+        )
     if action == Action.TAKE_CHARGE:
         filing.state = State.IN_REVIEW
         if filing.assignee_id is None:

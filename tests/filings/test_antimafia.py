@@ -221,3 +221,22 @@ def test_the_applicant_declares_its_size_on_the_portal(applicant, eve, sections)
     ok = client.post(reverse("filings:portal_size", args=[filing.pk]), {k: str(v) for k, v in BIG.items()})
     assert ok.status_code == 302
     assert Filing.objects.get(pk=filing.pk).size_declaration.assets_last == Decimal("2000000")
+
+
+def test_no_integration_or_notice_while_the_prefettura_is_answering(applicant, eve, oscar, sections):
+    filing = big_registration(applicant, eve, oscar, sections)
+    services.antimafia_request(
+        filing=filing,
+        actor=oscar,
+        version=filing.version,
+        requested_on=date(2026, 3, 12),
+        protocol="P1",
+        today=date(2026, 3, 12),
+    )
+    filing.refresh_from_db()
+    for action in (Action.REQUEST_INTEGRATION, Action.NOTIFY_REFUSAL):
+        with pytest.raises(ValidationError, match="Prefettura answers"):
+            services.filing_act(
+                filing=filing, action=action, actor=oscar, version=filing.version, note="x", today=date(2026, 3, 13)
+            )
+    assert Filing.objects.get(pk=filing.pk).state == State.IN_REVIEW

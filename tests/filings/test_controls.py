@@ -153,3 +153,10 @@ def test_an_act_not_yet_sent_discloses_nothing(airc_entity, oscar, eve, monkeypa
 def test_the_generic_start_cannot_open_a_control_with_an_act(airc_entity, oscar):
     with pytest.raises(ValidationError):
         services.filing_open_by_office(entity=airc_entity, kind=Kind.CONTROL, actor=oscar, summary="x")
+
+
+def test_the_entitys_page_offers_officers_a_control_and_the_public_nothing(client, airc_entity, oscar):
+    url = reverse("registry:entity", args=[airc_entity.repertory_number])
+    start = reverse("filings:control_start") + f"?repertorio={airc_entity.repertory_number}"
+    assert start in signed_in(oscar).get(url).text
+    assert start not in client.get(url).text
