@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from pariter.core.access import deny
 from pariter.core.roles import Role
+from pariter.filings.kinds import Kind
 from pariter.filings.models import Filing, FilingDocument, Notary
 
 View = Callable[..., HttpResponse]
@@ -93,9 +94,12 @@ def get_filing_for_officer(request: HttpRequest, pk: int) -> Filing:
 
 def get_filing_for_representative(request: HttpRequest, pk: int) -> Filing:
     """The filing if the user represents its organisation today, or filed it as a notary; 404 otherwise."""
+    from pariter.filings.selectors import undisclosed_controls
+
     filing = (
         Filing.objects.select_related("organisation", "entity", "section", "notary")
         .filter(_filer_scope(request.user), pk=pk)
+        .exclude(undisclosed_controls())
         .first()
     )
     if filing is None:
@@ -108,7 +112,11 @@ def get_document_for_user(request: HttpRequest, filing_pk: int, pk: int) -> Fili
     if document is None:
         raise Http404
     user = request.user
-    if is_register_officer(user) or document.filing.organisation_id in represented_organisation_ids(user):
+    if is_register_officer(user):
+        return document
+    if document.filing.kind == Kind.CONTROL and not document.sent_at:
+        raise Http404  # a control's papers reach the entity with its formal acts, and only those (need to know)
+    if document.filing.organisation_id in represented_organisation_ids(user):
         return document
     notary = active_notary(user)
     if notary is not None and document.filing.notary_id == notary.pk:

@@ -11,7 +11,17 @@ class FilingsConfig(AppConfig):
         from pariter.core import audit
 
         # The timeline and the notes are append-only records of their own; the audit log covers the rows that change.
-        for name in ("Filing", "FilingDocument", "FilingNote", "CashStatement", "Notary", "NotaryRefusal"):
+        for name in (
+            "Filing",
+            "FilingDocument",
+            "FilingNote",
+            "CashStatement",
+            "Notary",
+            "NotaryRefusal",
+            "SizeDeclaration",
+            "AntimafiaCheck",
+            "Control",
+        ):
             if name == "Filing":
                 # The queue's sort columns follow from the rest; the representative's codice fiscale is personal data.
                 audit.track(

@@ -2,8 +2,9 @@
 
 Nothing here touches the database: a `Clock` is the running term of one
 procedure, and each function returns a new clock for a legal event. The
-numbers T1–T23 are those of the reference table of deadlines
-(`docs/glossary.md` maps each Italian term to its source).
+numbers T1–T23 are those of the reference table of deadlines; T24 (the
+antimafia information) is ours, added to them (`docs/glossary.md` maps each
+Italian term to its source).
 
 Day counting follows the civil code, which the office applies to every
 administrative term:
@@ -30,7 +31,8 @@ class Rule:
     summary: str
 
 
-# The 23 deadlines of the register (reference table §1.5). `days` is None for fixed dates or periodic duties.
+# The 23 deadlines of the register (reference table §1.5) and the antimafia check (T24).
+# `days` is None for fixed dates or periodic duties.
 RULES: dict[str, Rule] = {
     r.code: r
     for r in [
@@ -57,6 +59,12 @@ RULES: dict[str, Rule] = {
         Rule("T21", 60, "DM 106/2020 art. 31 c.4", "transmigration: 60 days to integrate, term suspended"),
         Rule("T22", 90, "nota MLPS 5941/2022", "transmigrated entities: 90 days to integrate data and accounts"),
         Rule("T23", None, "DL 84/2025 art. 8; DM 106/2020 art. 34", "ONLUS: application by 31 March 2026"),
+        Rule(
+            "T24",
+            30,
+            "CTS art. 48 c.6; D.Lgs. 159/2011 art. 92 cc.2-3; L. 241/1990 art. 2 c.7",
+            "antimafia information: the Prefettura has 30 days; the term is suspended meanwhile, once",
+        ),
     ]
 }
 
@@ -169,6 +177,15 @@ def days_late(done_on: date, due: date) -> int:
     return max((done_on - due).days, 0)
 
 
+TRANSMIGRATED_ACCOUNTS_YEAR = 2021  # T22: the accounts trasmigrated ODV and APS had to deposit
+
+
+def transmigrated_accounts_due(registered_on: date) -> date:
+    """A trasmigrated ODV or APS completes its data and deposits the 2021 accounts within 90 days of its
+    registration (nota MLPS 5941/2022; T22). Not peremptory (nota 17146/2022): past it the office warns."""
+    return due_date(add_days(registered_on, RULES["T22"].days or 0))
+
+
 def registration_rule(*, standard_statute: bool) -> str:
     """A statute on a Ministry's standard model is registered within 30 days (CTS art. 47 c.5; T6), else 60 (T1)."""
     return "T6" if standard_statute else "T1"
@@ -192,6 +209,73 @@ def cash_statement_allowed(*, has_legal_personality: bool, income: int | float |
 def social_report_required(*, income: int | float | object) -> bool:
     """A bilancio sociale is deposited above EUR 1M of income (CTS art. 14 c.1)."""
     return income > SOCIAL_REPORT_INCOME_THRESHOLD  # type: ignore[operator]
+
+
+# --- The antimafia check before a registration (CTS art. 48 c.6; DM 106/2020 art. 9 c.1) ------------------------
+
+
+@dataclass(frozen=True)
+class SizeLimits:
+    """The three size limits of CTS art. 31 c.1 (statutory audit), in force from a day."""
+
+    in_force_from: date
+    total_assets: int  # a) totale dell'attivo dello stato patrimoniale, EUR
+    revenue: int  # b) ricavi, rendite, proventi, entrate comunque denominate, EUR
+    employees: int  # c) dipendenti occupati in media durante l'esercizio
+    source: str
+
+
+# CTS art. 31 c.1 as first enacted (D.Lgs. 117/2017, in force 3 August 2017), then as amended by L. 4 luglio 2024,
+# n. 104, art. 4 c.1 lett. f (GU 19 July 2024, in force 3 August 2024). Sources: e-glossa and brocardi texts of art. 31.
+SIZE_LIMITS = (
+    SizeLimits(date(2017, 8, 3), 1_100_000, 2_200_000, 12, "CTS art. 31 c.1 (D.Lgs. 117/2017)"),
+    SizeLimits(date(2024, 8, 3), 1_500_000, 3_000_000, 20, "CTS art. 31 c.1, as amended by L. 104/2024 art. 4"),
+)
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """An entity's size in one financial year, as declared in its application."""
+
+    year: int
+    total_assets: int | float | object
+    revenue: int | float | object
+    employees: int | float | object
+
+
+def size_limits_on(day: date) -> SizeLimits:
+    """The limits of CTS art. 31 c.1 in force on `day` (the day the application was submitted)."""
+    in_force = [limits for limits in SIZE_LIMITS if limits.in_force_from <= day]
+    return in_force[-1] if in_force else SIZE_LIMITS[0]
+
+
+def limits_exceeded(figures: YearFigures, limits: SizeLimits) -> int:
+    """How many of the three limits the year exceeds ("superino": a figure equal to the limit does not exceed it)."""
+    return sum(
+        (
+            figures.total_assets > limits.total_assets,  # type: ignore[operator]
+            figures.revenue > limits.revenue,  # type: ignore[operator]
+            figures.employees > limits.employees,  # type: ignore[operator]
+        )
+    )
+
+
+def antimafia_required(years: list[YearFigures], *, on: date) -> bool:
+    """The office obtains the antimafia information before registering an entity that exceeded two of the three
+    limits of CTS art. 31 c.1 in each of the two financial years before the application (CTS art. 48 c.6;
+    DM 106/2020 art. 9 c.1). Fewer than two closed years: not required."""
+    limits = size_limits_on(on)
+    last_two = sorted(years, key=lambda y: y.year)[-2:]
+    return len(last_two) == 2 and all(limits_exceeded(y, limits) >= 2 for y in last_two)
+
+
+ANTIMAFIA_DAYS = 30  # T24: D.Lgs. 159/2011 art. 92 c.2 (the Prefettura's 30 days); L. 241/1990 art. 2 c.7 (≤ 30 days)
+
+
+def antimafia_wait_ends(requested_on: date) -> date:
+    """The last day the office waits for the Prefettura: afterwards it may proceed without the information, under a
+    resolutive condition (D.Lgs. 159/2011 art. 92 c.3; T24)."""
+    return add_days(requested_on, ANTIMAFIA_DAYS)
 
 
 # --- The running term of a procedure -------------------------------------------------------------------------
@@ -298,6 +382,30 @@ def resume(clock: Clock, *, observations_on: date | None) -> Clock:
         resume_on = add_days(observations_on, OBSERVATION_DAYS)
     else:
         resume_on = add_days(clock.suspended_on, OBSERVATION_DAYS)
+    return replace(clock, suspended_on=None, remaining=None, ends=add_days(resume_on, clock.remaining))
+
+
+def suspend_for_antimafia(clock: Clock, *, requested_on: date) -> Clock:
+    """Asking the Prefettura for the antimafia information suspends the term once, for at most 30 days: it is a
+    certification the office cannot acquire by itself (L. 241/1990 art. 2 c.7; D.Lgs. 159/2011 art. 92; T24)."""
+    if not clock.running:
+        raise ClockError("the term is already suspended")
+    if not clock.started <= requested_on <= clock.due:
+        raise ClockError("the request is sent within the term")
+    remaining = max((clock.ends - requested_on).days, 0)
+    latest = add_days(antimafia_wait_ends(requested_on), remaining)
+    return replace(clock, suspended_on=requested_on, remaining=remaining, ends=latest)
+
+
+def resume_after_antimafia(clock: Clock, *, received_on: date | None) -> Clock:
+    """The term runs again, with the days it had left, from the information's arrival or, without it, from the end
+    of the Prefettura's 30 days, whichever comes first (T24)."""
+    if clock.suspended_on is None or clock.remaining is None:
+        raise ClockError("the term is not suspended")
+    wait_ends = antimafia_wait_ends(clock.suspended_on)
+    if received_on is not None and received_on < clock.suspended_on:
+        raise ClockError("the information cannot arrive before it was requested")
+    resume_on = min(received_on, wait_ends) if received_on is not None else wait_ends
     return replace(clock, suspended_on=None, remaining=None, ends=add_days(resume_on, clock.remaining))
 
 

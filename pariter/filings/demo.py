@@ -180,6 +180,7 @@ def generate(*, count: int = 80, seed: int = 1) -> Result:
             filing, [DocKind.DEED_OF_INCORPORATION, DocKind.STATUTE], representative, rng.choice([pdf, pdf, pdf_plain])
         )
         submitted = today - timedelta(days=age)
+        services.size_declaration_save(filing=filing, closed_years=0)  # newly constituted: no past years
         services.filing_submit(filing=filing, actor=representative, today=submitted)
         if age > 5:
             _act(filing, Action.TAKE_CHARGE, officer, submitted + timedelta(days=2))

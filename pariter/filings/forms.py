@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pariter.core.models import Municipality
 from pariter.filings.kinds import ENTITY_KINDS, Action, DocKind, Kind, State
-from pariter.filings.models import AccountsModel
+from pariter.filings.models import AccountsModel, ControlMethod, ControlOutcome, ControlScope
 from pariter.registry import selectors as registry_selectors
 from pariter.registry.models import CancellationCause, Section
 
@@ -207,6 +207,16 @@ class QueueFilterForm(forms.Form):
     )
     municipality = forms.CharField(label=_("Municipality"), max_length=200, required=False)
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False, widget=InlineSelect)
+    # Controls only (CTS art. 93): choosing either shows the controls alone.
+    control_scope = forms.ChoiceField(
+        label=_("Control scope"), choices=[("", _("All")), *ControlScope.choices], required=False, widget=InlineSelect
+    )
+    control_method = forms.ChoiceField(
+        label=_("Control method"),
+        choices=[("", _("All")), *ControlMethod.choices],
+        required=False,
+        widget=InlineSelect,
+    )
 
     def __init__(self, *args: Any, officers: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -264,4 +274,96 @@ class StartProcedureForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
         help_text=_("They go in the communication sent to the entity's PEC."),
+    )
+
+
+class SizeDeclarationForm(forms.Form):
+    """The applicant's size in its last two closed years (CTS art. 31 c.1), for the antimafia check (art. 48 c.6)."""
+
+    closed_years = forms.TypedChoiceField(
+        label=_("Financial years the entity has closed"),
+        coerce=int,
+        choices=[(0, _("None yet")), (1, _("One")), (2, _("Two or more"))],
+    )
+    last_year = forms.IntegerField(label=_("Last closed financial year"), min_value=2000, required=False)
+    assets_last = forms.DecimalField(
+        label=_("Total assets, last year (EUR)"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    revenue_last = forms.DecimalField(
+        label=_("Revenue and income of every kind, last year (EUR)"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+    )
+    employees_last = forms.DecimalField(
+        label=_("Average employees, last year"), min_value=0, max_digits=7, decimal_places=2, required=False
+    )
+    assets_previous = forms.DecimalField(
+        label=_("Total assets, year before (EUR)"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    revenue_previous = forms.DecimalField(
+        label=_("Revenue and income of every kind, year before (EUR)"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+    )
+    employees_previous = forms.DecimalField(
+        label=_("Average employees, year before"), min_value=0, max_digits=7, decimal_places=2, required=False
+    )
+
+
+class AntimafiaRequestForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    requested_on = forms.DateField(label=_("Requested on"), widget=forms.DateInput(attrs={"type": "date"}))
+    protocol = forms.CharField(label=_("Protocol of the request"), max_length=40)
+    prefecture = forms.CharField(label=_("Prefettura"), max_length=120, initial="Prefettura di Milano")
+
+
+class AntimafiaOutcomeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("clear", _("Clear (liberatoria)")), ("adverse", _("Adverse (interdittiva)"))]
+    )
+    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(label=_("Reference of the information"), max_length=60, required=False)
+
+
+class ControlStartForm(forms.Form):
+    repertory_number = forms.IntegerField(label=_("Repertorio number"), min_value=1)
+    scope = forms.ChoiceField(label=_("What the control verifies (CTS art. 93 c.1)"), choices=ControlScope.choices)
+    method = forms.ChoiceField(label=_("How"), choices=ControlMethod.choices)
+    on_report = forms.BooleanField(label=_("Started on a report"), required=False)
+    summary = forms.CharField(
+        label=_("Reasons"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_("Internal: the entity hears of the control only with its first formal act."),
+    )
+
+
+class ControlConcludeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    findings = forms.CharField(
+        label=_("Findings"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=8000,
+        help_text=_("They go in the findings letter sent to the entity's PEC."),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[c for c in ControlOutcome.choices if c[0]], widget=forms.RadioSelect
+    )
+    days = forms.IntegerField(label=_("Days given (warning, at most 180)"), min_value=1, max_value=180, required=False)
+
+
+class ControlNoticeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    text = forms.CharField(
+        label=_("Communication to the entity"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_(
+            "A request for documents, or the notice of a visit or inspection: the entity will then see the control."
+        ),
     )

@@ -26,6 +26,7 @@ class Kind(models.TextChoices):
     REVIEW = "review", _("Three-yearly review")
     WARNING = "warning", _("Warning (diffida)")
     DEVOLUTION = "devolution", _("Opinion on the devolution of assets")
+    CONTROL = "control", _("Control (CTS art. 93)")
 
 
 class State(models.TextChoices):
@@ -241,6 +242,20 @@ SPECS: dict[str, KindSpec] = {
             accept_label=_("Favourable opinion"),
             source="CTS art. 9; DM 106/2020 art. 25",
         ),
+        KindSpec(
+            Kind.CONTROL,
+            None,  # CTS art. 93 sets no term: the office plans its controls
+            Silence.NOTHING,
+            (),
+            needs_entity=True,
+            # A control runs alongside the entity's filings; only two controls of one entity conflict.
+            exclusive_group="control",
+            started_by_office=True,
+            integration_allowed=False,
+            refusal_notice_allowed=False,
+            accept_label=_("Record the findings"),
+            source="CTS art. 93",
+        ),
     ]
 }
 
@@ -262,6 +277,9 @@ def allowed_actions(kind: str, state: str) -> list[Action]:
         if kind in (Kind.REVIEW, Kind.WARNING):
             # A review confirms the requirements or ends; a warning is complied with or leads to cancellation.
             return [*actions, Action.ACCEPT, Action.CONCLUDE]
+        if kind == Kind.CONTROL:
+            # A control ends with its findings (services.control_conclude), never with a register decision.
+            return []
         if kind == Kind.CANCELLATION:
             # The office cancels, or closes the procedure when the observations convince it.
             return [Action.ACCEPT, Action.CONCLUDE]

@@ -284,6 +284,148 @@ class Filing(models.Model):
         self.representative_tax_code_token = crypto.encrypt(value) if value else ""
 
 
+class SizeDeclaration(models.Model):
+    """The applicant's size in its last two closed financial years, declared with a registration: it tells whether
+    the office must obtain the antimafia information first (CTS artt. 31 c.1, 48 c.6; DM 106/2020 art. 9 c.1)."""
+
+    filing = models.OneToOneField(Filing, on_delete=models.CASCADE, related_name="size_declaration")
+    closed_years = models.PositiveSmallIntegerField(
+        _("financial years closed"),
+        choices=[(0, _("None yet")), (1, _("One")), (2, _("Two or more"))],
+    )
+    last_year = models.PositiveSmallIntegerField(_("last closed financial year"), null=True, blank=True)
+    assets_last = models.DecimalField(
+        _("total assets, last year (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    revenue_last = models.DecimalField(
+        _("revenue and income, last year (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    employees_last = models.DecimalField(
+        _("average employees, last year"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    assets_previous = models.DecimalField(
+        _("total assets, year before (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    revenue_previous = models.DecimalField(
+        _("revenue and income, year before (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    employees_previous = models.DecimalField(
+        _("average employees, year before"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    declared_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("size declaration")
+        verbose_name_plural = _("size declarations")
+
+    def __str__(self) -> str:
+        return f"{self.filing_id}"
+
+    def years(self) -> list[deadlines.YearFigures]:
+        """The declared years, oldest first (none before two years are closed: no two years to compare)."""
+        if self.last_year is None:
+            return []
+        years = []
+        if self.closed_years >= 1:
+            years.append(
+                deadlines.YearFigures(self.last_year, self.assets_last, self.revenue_last, self.employees_last)
+            )
+        if self.closed_years >= 2:
+            years.insert(
+                0,
+                deadlines.YearFigures(
+                    self.last_year - 1, self.assets_previous, self.revenue_previous, self.employees_previous
+                ),
+            )
+        return years
+
+    def antimafia_required(self, on: date) -> bool:
+        return deadlines.antimafia_required(self.years(), on=on)
+
+
+class AntimafiaOutcome(models.TextChoices):
+    PENDING = "", _("Awaited")
+    CLEAR = "clear", _("Clear (liberatoria)")
+    ADVERSE = "adverse", _("Adverse (interdittiva)")
+
+
+class AntimafiaCheck(models.Model):
+    """The office's request for the antimafia information to the Prefettura through the BDNA, and its outcome
+    (CTS art. 48 c.6; D.Lgs. 159/2011 artt. 84, 91-92)."""
+
+    filing = models.OneToOneField(Filing, on_delete=models.CASCADE, related_name="antimafia")
+    requested_on = models.DateField(_("requested on"))
+    request_protocol = models.CharField(_("protocol of the request"), max_length=40)
+    prefecture = models.CharField(_("Prefettura"), max_length=120, default="Prefettura di Milano")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(_("outcome"), max_length=8, choices=AntimafiaOutcome.choices, blank=True)
+    outcome_on = models.DateField(_("outcome received on"), null=True, blank=True)
+    outcome_reference = models.CharField(_("reference of the information"), max_length=60, blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("antimafia check")
+        verbose_name_plural = _("antimafia checks")
+
+    def __str__(self) -> str:
+        return f"{self.filing_id} {self.requested_on}"
+
+    def wait_ends(self) -> date:
+        return deadlines.antimafia_wait_ends(self.requested_on)
+
+    def is_awaited(self, today: date) -> bool:
+        """Asked and not answered, within the Prefettura's 30 days: the office waits (D.Lgs. 159/2011 art. 92)."""
+        return self.outcome == AntimafiaOutcome.PENDING and today <= self.wait_ends()
+
+
+class ControlScope(models.TextChoices):
+    # CTS art. 93 c.1
+    REQUIREMENTS = "a", _("a) requirements for registration")
+    CIVIC_PURPOSES = "b", _("b) civic, solidarity and social-utility purposes")
+    OBLIGATIONS = "c", _("c) obligations arising from registration")
+
+
+class ControlMethod(models.TextChoices):
+    # CTS art. 93 c.1: "accertamenti documentali, visite e ispezioni"
+    DOCUMENTARY = "documentary", _("Documentary check")
+    VISIT = "visit", _("Visit")
+    INSPECTION = "inspection", _("Inspection")
+
+
+class ControlOutcome(models.TextChoices):
+    PENDING = "", _("Not concluded")
+    NO_ISSUES = "no_issues", _("No issues")
+    WARNING = "warning", _("Warning (diffida)")
+    CANCELLATION = "cancellation", _("Cancellation procedure opened")
+    MIGRATION = "migration", _("Invitation to migrate to another section")
+
+
+class Control(models.Model):
+    """A control of the office on a registered entity (CTS art. 93): what it checks, how, what it found."""
+
+    filing = models.OneToOneField(Filing, on_delete=models.CASCADE, related_name="control")
+    scope = models.CharField(_("scope"), max_length=1, choices=ControlScope.choices)
+    method = models.CharField(_("method"), max_length=12, choices=ControlMethod.choices)
+    on_report = models.BooleanField(_("started on a report"), default=False)
+    findings = models.TextField(_("findings"), max_length=8000, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=ControlOutcome.choices, blank=True)
+    follow_up = models.ForeignKey(
+        Filing, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("follow-up")
+    )
+
+    class Meta:
+        verbose_name = _("control")
+        verbose_name_plural = _("controls")
+        indexes = [models.Index(fields=["scope", "method"], name="control_scope_method")]
+
+    def __str__(self) -> str:
+        return f"{self.filing_id} {self.scope}"
+
+
 class EventCode(models.TextChoices):
     CREATED = "created", _("Draft created")
     SUBMITTED = "submitted", _("Submitted and protocolled")
@@ -307,6 +449,11 @@ class EventCode(models.TextChoices):
     TERM_MISSED = "term_missed", _("Legal term run out without a decision")
     AUTHORITY_NOTICE_DUE = "authority_due", _("Notice to the Prefettura or Regione due")
     AUTHORITY_NOTIFIED = "authority_notified", _("Prefettura or Regione notified")
+    ANTIMAFIA_REQUESTED = "antimafia_requested", _("Antimafia information requested; term suspended")
+    ANTIMAFIA_RECEIVED = "antimafia_received", _("Antimafia information received")
+    ANTIMAFIA_WAIT_ENDED = "antimafia_wait_ended", _("Prefettura's 30 days over; term running again")
+    CONTROL_NOTICE = "control_notice", _("Communication of the control sent")
+    CONTROL_FINDINGS = "control_findings", _("Findings of the control recorded")
 
 
 class FilingEvent(models.Model):
@@ -394,6 +541,8 @@ ACT_LABELS = {
     "accepted_silence": _("Acknowledgement of acceptance by silence"),
     "refused_silence": _("Acknowledgement of denial by silence"),
     "authority_notice": _("Notice to the Prefettura or Regione"),
+    "control_notice": _("Communication of the control (CTS art. 93)"),
+    "control_findings": _("Findings of the control (CTS art. 93)"),
 }
 
 

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from pariter.core.models import Organisation, User
 from pariter.core.pagination import KeysetPage, keyset_page
 from pariter.filings import deadlines
-from pariter.filings.kinds import Kind, State
+from pariter.filings.kinds import DocKind, Kind, State
 from pariter.filings.models import Filing, FilingDocument, FilingEvent, FilingNote, Notary, NotaryRefusal
 
 QUEUE_PAGE_SIZE = 50
@@ -25,6 +25,8 @@ class QueueFilters:
     municipality: int | None = None
     assignee: int | None = None
     unassigned: bool = False
+    control_scope: str = ""
+    control_method: str = ""
 
 
 def _list_related(qs: QuerySet[Filing]) -> QuerySet[Filing]:
@@ -45,6 +47,10 @@ def queue(filters: QueueFilters, *, cursor: str | None = None, size: int = QUEUE
         )
     if filters.municipality:
         qs = qs.filter(organisation__municipality_id=filters.municipality)
+    if filters.control_scope:
+        qs = qs.filter(kind=Kind.CONTROL, control__scope=filters.control_scope)
+    if filters.control_method:
+        qs = qs.filter(kind=Kind.CONTROL, control__method=filters.control_method)
     if filters.unassigned:
         qs = qs.filter(assignee__isnull=True)
     elif filters.assignee:
@@ -96,9 +102,16 @@ def notes(filing: Filing) -> list[FilingNote]:
     return list(filing.notes.select_related("author").order_by("at", "id"))
 
 
+def undisclosed_controls() -> Q:
+    """Controls the entity has not been told of yet: no formal act of theirs has been sent (need to know)."""
+    sent_act = FilingDocument.objects.filter(filing_id=OuterRef("pk"), kind=DocKind.OFFICE_ACT, sent_at__isnull=False)
+    return Q(kind=Kind.CONTROL) & ~Q(Exists(sent_act))
+
+
 def filings_of(organisation: Organisation) -> list[Filing]:
-    """An entity's own filings, newest first (a few dozen at most)."""
-    return list(_list_related(Filing.objects.filter(organisation=organisation)).order_by("-created_at", "-id")[:200])
+    """An entity's own filings, newest first (a few dozen at most); a control only once an act of it was sent."""
+    qs = Filing.objects.filter(organisation=organisation).exclude(undisclosed_controls())
+    return list(_list_related(qs).order_by("-created_at", "-id")[:200])
 
 
 def filings_of_notary(notary: Notary) -> list[Filing]:
@@ -180,11 +193,17 @@ def accounts_year_overdue(today: date) -> int:
     return year if today > deadlines.annual_accounts_due(year) else year - 1
 
 
-def missing_accounts(*, year: int, cursor: str | None = None, size: int = 50) -> KeysetPage[Any]:
-    """Registered entities without the accounts of `year` and without a pending warning: candidates for a diffida."""
-    from django.db.models import Exists, OuterRef
+def missing_accounts(
+    *, year: int, cursor: str | None = None, size: int = 50, transmigrated: bool = False
+) -> KeysetPage[Any]:
+    """Registered entities without the accounts of `year` and without a pending warning: candidates for a diffida.
 
-    from pariter.registry.models import Entity, EntityStatus
+    `transmigrated`: the ODV and APS registered by transmigration still without their 2021 accounts (T22).
+    """
+    from pariter.registry.models import Entity, EntityStatus, RegistrationRoute
+
+    if transmigrated:
+        year = deadlines.TRANSMIGRATED_ACCOUNTS_YEAR
 
     filed = Filing.objects.filter(
         organisation=OuterRef("organisation"), kind=Kind.ANNUAL_ACCOUNTS, financial_year=year
@@ -192,14 +211,18 @@ def missing_accounts(*, year: int, cursor: str | None = None, size: int = 50) ->
     warned = Filing.objects.filter(organisation=OuterRef("organisation"), kind=Kind.WARNING, is_open=True)
     qs = (
         # A migrating entity still owes its accounts; a warned one is already warned, one under cancellation is past it.
-        Entity.objects.filter(
-            status__in=[EntityStatus.REGISTERED, EntityStatus.MIGRATING], registered_on__lte=date(year, 12, 31)
-        )
+        Entity.objects.filter(status__in=[EntityStatus.REGISTERED, EntityStatus.MIGRATING])
         .exclude(Exists(filed))
         .exclude(Exists(warned))
         .select_related("municipality")
     )
-    return keyset_page(qs, order=["sort_name", "id"], cursor=cursor, size=size, scope=f"missing-accounts-{year}")
+    if transmigrated:
+        # Registered in 2022 by transmigration, they owe the accounts of 2021 all the same (T22).
+        qs = qs.filter(registration_route=RegistrationRoute.TRANSMIGRATION)
+    else:
+        qs = qs.filter(registered_on__lte=date(year, 12, 31))
+    scope = f"missing-accounts-{year}" + ("-t22" if transmigrated else "")
+    return keyset_page(qs, order=["sort_name", "id"], cursor=cursor, size=size, scope=scope)
 
 
 @dataclass(frozen=True)

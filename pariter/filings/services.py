@@ -23,7 +23,13 @@ from pariter.filings.deadlines import ClockError, Silence
 from pariter.filings.documents import inspect_pdf, max_upload_bytes, required_documents
 from pariter.filings.kinds import OPEN_STATES, SPECS, Action, DocKind, Kind, State
 from pariter.filings.models import (
+    AntimafiaCheck,
+    AntimafiaOutcome,
     CashStatement,
+    Control,
+    ControlMethod,
+    ControlOutcome,
+    ControlScope,
     EventCode,
     Filing,
     FilingDocument,
@@ -32,6 +38,7 @@ from pariter.filings.models import (
     Notary,
     NotaryRefusal,
     ProtocolCounter,
+    SizeDeclaration,
 )
 from pariter.registry import services as registry_services
 from pariter.registry.models import CancellationCause, Entity, EntityStatus, OfficeHolderRole, RegistrationRoute
@@ -393,6 +400,13 @@ def submission_problems(filing: Filing) -> list[str]:
         problems.append(_("Give the date the deed reached you (CTS art. 22 c.2)."))
     if filing.kind == Kind.ANNUAL_ACCOUNTS:
         problems.extend(_accounts_problems(filing))
+    if filing.kind in ANTIMAFIA_KINDS and not SizeDeclaration.objects.filter(filing=filing).exists():
+        problems.append(
+            _(
+                "Declare the entity's size in its last two financial years (total assets, revenue, employees): "
+                "the office needs it for the antimafia check (D.Lgs. 117/2017 art. 48 c.6)."
+            )
+        )
     return problems
 
 
@@ -493,7 +507,8 @@ def filing_open_by_office(
     today: date | None = None,
 ) -> Filing:
     """A procedure the office starts: a warning, a cancellation or a review, with its communication."""
-    if kind not in SPECS or not SPECS[kind].started_by_office:
+    if kind not in SPECS or not SPECS[kind].started_by_office or kind == Kind.CONTROL:
+        # A control has its own start (control_open): it sends nothing to the entity when it opens.
         raise ValidationError({"kind": _("The office does not start this type of procedure.")})
     if not summary.strip():
         raise ValidationError({"summary": _("State the reasons: they go in the communication to the entity.")})
@@ -618,10 +633,30 @@ def missing_accounts_warning_text(year: int) -> str:
     ) % {"year": year, "due": deadlines.annual_accounts_due(year).strftime("%d/%m/%Y")}
 
 
+def transmigrated_accounts_warning_text(registered_on: date | None) -> str:
+    return _(
+        "As an organisation registered by transmigration on %(day)s, the entity had 90 days to complete its data "
+        "and deposit the accounts for 2021 (nota MLPS 5941/2022), and has not deposited them. The term is not "
+        "peremptory (nota MLPS 17146/2022): deposit them within the term given, or the entity will be cancelled "
+        "from the register (D.Lgs. 117/2017 art. 48 c.4)."
+    ) % {"day": registered_on.strftime("%d/%m/%Y") if registered_on else "—"}
+
+
 def entities_warn_missing_accounts(
-    *, entity_ids: list[int], actor: User, year: int, days: int, today: date | None = None
+    *,
+    entity_ids: list[int],
+    actor: User,
+    year: int,
+    days: int,
+    transmigrated: bool = False,
+    today: date | None = None,
 ) -> list[BulkOutcome]:
-    """A warning (diffida) to each entity still without its accounts of `year`; one already warned is left alone."""
+    """A warning (diffida) to each entity still without its accounts of `year`; one already warned is left alone.
+
+    `transmigrated`: the 2021 accounts of an ODV or APS registered by transmigration (T22), with that source.
+    """
+    if transmigrated:
+        year = deadlines.TRANSMIGRATED_ACCOUNTS_YEAR
     outcomes = []
     for pk in sorted(set(entity_ids))[:BULK_LIMIT]:
         with transaction.atomic():
@@ -638,6 +673,11 @@ def entities_warn_missing_accounts(
                         ALREADY,
                         _("Warning %(reference)s is already pending.") % {"reference": pending.reference},
                     )
+                )
+                continue
+            if transmigrated and entity.registration_route != RegistrationRoute.TRANSMIGRATION:
+                outcomes.append(
+                    BulkOutcome(pk, entity.name, REFUSED, _("The entity was not registered by transmigration."))
                 )
                 continue
             if entity.status not in (EntityStatus.REGISTERED, EntityStatus.MIGRATING):
@@ -672,7 +712,9 @@ def entities_warn_missing_accounts(
                     entity=entity,
                     kind=Kind.WARNING,
                     actor=actor,
-                    summary=missing_accounts_warning_text(year),
+                    summary=transmigrated_accounts_warning_text(entity.registered_on)
+                    if transmigrated
+                    else missing_accounts_warning_text(year),
                     days=days,
                     today=today,
                 )
@@ -680,7 +722,8 @@ def entities_warn_missing_accounts(
                 outcomes.append(BulkOutcome(pk, entity.name, REFUSED, " ".join(error.messages)))
             else:
                 outcomes.append(BulkOutcome(pk, entity.name, DONE, warning.reference))
-    _bulk_audit("filings.bulk.warn_missing_accounts", outcomes, actor=actor)
+    action = "filings.bulk.warn_transmigrated_accounts" if transmigrated else "filings.bulk.warn_missing_accounts"
+    _bulk_audit(action, outcomes, actor=actor)
     return outcomes
 
 
@@ -717,6 +760,13 @@ def filing_act(
     day = _today(today)
     note = note.strip()
     before = filing.due_on
+    if action in (Action.REQUEST_INTEGRATION, Action.NOTIFY_REFUSAL) and _suspended_for_antimafia(filing):
+        raise ValidationError(
+            _(
+                "The term is suspended while the Prefettura answers (D.Lgs. 159/2011 art. 92): record the "
+                "outcome of the antimafia check first, or wait for its 30 days to end."
+            )
+        )
     if action == Action.TAKE_CHARGE:
         filing.state = State.IN_REVIEW
         if filing.assignee_id is None:
@@ -773,6 +823,14 @@ def filing_act(
         _event(filing, EventCode.REFUSAL_NOTICE, actor=actor, note=note, rule="T5", due_before=before)
         _issue_act(filing, action=action, actor=actor, body=note)
     elif action == Action.ACCEPT:
+        blocked = antimafia_block(filing, today=day)
+        if blocked:
+            raise ValidationError(blocked)
+        if antimafia_state(filing, today=day) == "proceed_without":
+            note = (note + "\n" if note else "") + _(
+                "Registered without the antimafia information, after the Prefettura's 30 days: under a resolutive "
+                "condition (D.Lgs. 159/2011 art. 92 c.3)."
+            )
         _accept(filing, actor=actor, day=day, note=note)
         filing.state, filing.decided_on = State.ACCEPTED, day
         filing.set_clock(None)
@@ -961,6 +1019,13 @@ def filing_expire(*, filing: Filing, today: date | None = None) -> str:
         _save(filing, "state", *CLOCK_FIELDS)
         _event(filing, EventCode.TERM_RESUMED, actor=None, rule="T5", due_before=before)
         return EventCode.TERM_RESUMED
+    if filing.state == State.IN_REVIEW and _suspended_for_antimafia(filing):
+        if filing.antimafia.wait_ends() >= day:
+            return ""
+        filing.set_clock(deadlines.resume_after_antimafia(filing.clock(), received_on=None))  # type: ignore[arg-type]
+        _save(filing, *CLOCK_FIELDS)
+        _event(filing, EventCode.ANTIMAFIA_WAIT_ENDED, actor=None, rule="T24", due_before=before)
+        return EventCode.ANTIMAFIA_WAIT_ENDED
     if (
         filing.state == State.AWAITING_ENTITY
         and filing.kind == Kind.CANCELLATION
@@ -1223,6 +1288,351 @@ def filing_record_authority_notice(
         text = (text + "\n" if text else "") + _("%(n)d days after the 15 of CTS art. 22 c.1-bis.") % {"n": late}
     _event(filing, EventCode.AUTHORITY_NOTIFIED, actor=actor, note=text, rule="T18", due_before=before)
     _issue_act(filing, action="authority_notice", actor=actor, body=note.strip())
+    return filing
+
+
+# --- The antimafia check before registering (CTS art. 48 c.6; DM 106/2020 art. 9 c.1; D.Lgs. 159/2011) ----------
+
+# The registrations the office examines itself (DM 106/2020 art. 9, also through art. 19). A notary's filing is
+# checked for its form only (art. 16), and its entity is being constituted: it has no past years to declare.
+ANTIMAFIA_KINDS = frozenset({Kind.REGISTRATION, Kind.AFTER_NOTARY_REFUSAL})
+
+
+@transaction.atomic
+def size_declaration_save(
+    *,
+    filing: Filing,
+    closed_years: int,
+    last_year: int | None = None,
+    assets_last: Decimal | None = None,
+    revenue_last: Decimal | None = None,
+    employees_last: Decimal | None = None,
+    assets_previous: Decimal | None = None,
+    revenue_previous: Decimal | None = None,
+    employees_previous: Decimal | None = None,
+    today: date | None = None,
+) -> SizeDeclaration:
+    """The applicant declares its size in its last two closed financial years (CTS art. 31 c.1, for art. 48 c.6)."""
+    filing = _lock(filing)
+    if filing.kind not in ANTIMAFIA_KINDS:
+        raise ValidationError(_("This type of filing has no size declaration."))
+    if filing.state not in (State.DRAFT, State.INTEGRATION_REQUESTED):
+        raise ValidationError(_("The size declaration can be changed only in a draft or during an integration."))
+    if closed_years not in (0, 1, 2):
+        raise ValidationError({"closed_years": _("Choose how many financial years the entity has closed.")})
+    day = _today(today)
+    last = {"assets_last": assets_last, "revenue_last": revenue_last, "employees_last": employees_last}
+    previous = {
+        "assets_previous": assets_previous,
+        "revenue_previous": revenue_previous,
+        "employees_previous": employees_previous,
+    }
+    errors: dict[str, str] = {}
+    if closed_years == 0:
+        last_year = None
+        last = dict.fromkeys(last)
+    elif last_year is None or not day.year - 2 <= last_year <= day.year - 1:
+        errors["last_year"] = _("The last closed financial year is %(a)d or %(b)d.") % {
+            "a": day.year - 2,
+            "b": day.year - 1,
+        }
+    if closed_years < 2:
+        previous = dict.fromkeys(previous)
+    required = {**(last if closed_years >= 1 else {}), **(previous if closed_years == 2 else {})}
+    for field, value in required.items():
+        if value is None:
+            errors[field] = _("Give this figure (0 if none).")
+        elif value < 0:
+            errors[field] = _("A figure cannot be negative.")
+    if errors:
+        raise ValidationError(errors)
+    declaration, _created = SizeDeclaration.objects.update_or_create(
+        filing=filing, defaults={"closed_years": closed_years, "last_year": last_year, **last, **previous}
+    )
+    return declaration
+
+
+def antimafia_required(filing: Filing) -> bool:
+    """Whether the office must obtain the antimafia information before registering this applicant."""
+    if filing.kind not in ANTIMAFIA_KINDS:
+        return False
+    declaration = SizeDeclaration.objects.filter(filing=filing).first()
+    return declaration is not None and declaration.antimafia_required(filing.submitted_on or timezone.localdate())
+
+
+def _check_of(filing: Filing) -> AntimafiaCheck | None:
+    return AntimafiaCheck.objects.filter(filing=filing).first()
+
+
+def antimafia_state(filing: Filing, *, today: date) -> str:
+    """'' (not required), 'to_request', 'awaited', 'clear', 'adverse' or 'proceed_without' (30 days passed)."""
+    if not antimafia_required(filing):
+        return ""
+    check = _check_of(filing)
+    if check is None:
+        return "to_request"
+    if check.outcome:
+        return str(check.outcome)
+    return "awaited" if check.is_awaited(today) else "proceed_without"
+
+
+def antimafia_block(filing: Filing, *, today: date) -> str:
+    """Why the office may not register now because of the antimafia check, or '' if it may."""
+    state = antimafia_state(filing, today=today)
+    if state == "to_request":
+        return _(
+            "The applicant exceeded two of the size limits of D.Lgs. 117/2017 art. 31 c.1 in its last two "
+            "financial years: request the antimafia information from the Prefettura before registering "
+            "(art. 48 c.6; DM 106/2020 art. 9 c.1)."
+        )
+    if state == "awaited":
+        check = _check_of(filing)
+        assert check is not None
+        return _(
+            "The antimafia information requested on %(on)s is awaited: register once it arrives clear, or after "
+            "%(until)s without it (D.Lgs. 159/2011 art. 92 cc.2-3)."
+        ) % {"on": check.requested_on.strftime("%d/%m/%Y"), "until": check.wait_ends().strftime("%d/%m/%Y")}
+    if state == AntimafiaOutcome.ADVERSE:
+        return _(
+            "The antimafia information is adverse: the entity cannot be registered. Send the notice of intended "
+            "refusal, then refuse (D.Lgs. 117/2017 art. 48 c.6; L. 241/1990 art. 10-bis)."
+        )
+    return ""
+
+
+def _suspended_for_antimafia(filing: Filing) -> bool:
+    """The term stands still because the office awaits the Prefettura (not for a 10-bis notice)."""
+    if filing.state != State.IN_REVIEW or filing.suspended_on is None or filing.kind not in ANTIMAFIA_KINDS:
+        return False
+    check = _check_of(filing)
+    return check is not None and check.outcome == AntimafiaOutcome.PENDING and filing.suspended_on == check.requested_on
+
+
+@transaction.atomic
+def antimafia_request(
+    *,
+    filing: Filing,
+    actor: User,
+    version: int,
+    requested_on: date,
+    protocol: str,
+    prefecture: str = "",
+    today: date | None = None,
+) -> AntimafiaCheck:
+    """The office asked the Prefettura (through the BDNA) for the antimafia information: the term is suspended once,
+    for at most 30 days (T24)."""
+    filing = _lock(filing, version)
+    day = _today(today)
+    if filing.state != State.IN_REVIEW or not antimafia_required(filing):
+        raise ValidationError(_("No antimafia check is to be requested for this filing now."))
+    if _check_of(filing) is not None:
+        raise ValidationError(_("The antimafia information has already been requested for this filing."))
+    if not protocol.strip():
+        raise ValidationError({"protocol": _("Give the protocol number of the request.")})
+    if requested_on > day:
+        raise ValidationError({"requested_on": _("The request cannot be dated in the future.")})
+    before = filing.due_on
+    clock = filing.clock()
+    if clock is not None:
+        try:
+            filing.set_clock(deadlines.suspend_for_antimafia(clock, requested_on=requested_on))
+        except ClockError:
+            raise ValidationError(
+                {"requested_on": _("The request must fall within the office's running term.")}
+            ) from None
+        _save(filing, *CLOCK_FIELDS)
+    check = AntimafiaCheck.objects.create(
+        filing=filing,
+        requested_on=requested_on,
+        request_protocol=protocol.strip(),
+        prefecture=prefecture.strip() or "Prefettura di Milano",
+        requested_by=actor,
+    )
+    _event(
+        filing,
+        EventCode.ANTIMAFIA_REQUESTED,
+        actor=actor,
+        note=f"{check.prefecture}, {check.request_protocol}",
+        rule="T24",
+        due_before=before,
+    )
+    return check
+
+
+@transaction.atomic
+def antimafia_record_outcome(
+    *,
+    filing: Filing,
+    actor: User,
+    version: int,
+    outcome: str,
+    received_on: date,
+    reference: str = "",
+    today: date | None = None,
+) -> AntimafiaCheck:
+    """The Prefettura's answer: clear, the office may register; adverse, it refuses after the 10-bis notice. The
+    term runs again from its arrival if it was still suspended (T24)."""
+    filing = _lock(filing, version)
+    day = _today(today)
+    check = _check_of(filing)
+    if check is None or check.outcome:
+        raise ValidationError(_("No antimafia information is awaited for this filing."))
+    if outcome not in (AntimafiaOutcome.CLEAR, AntimafiaOutcome.ADVERSE):
+        raise ValidationError({"outcome": _("Choose the outcome: clear or adverse.")})
+    if not check.requested_on <= received_on <= day:
+        raise ValidationError({"received_on": _("The information arrives after its request and no later than today.")})
+    before = filing.due_on
+    if _suspended_for_antimafia(filing):
+        filing.set_clock(deadlines.resume_after_antimafia(filing.clock(), received_on=received_on))  # type: ignore[arg-type]
+        _save(filing, *CLOCK_FIELDS)
+    check.outcome, check.outcome_on, check.outcome_reference, check.outcome_by = (
+        outcome,
+        received_on,
+        reference.strip(),
+        actor,
+    )
+    check.save(update_fields=["outcome", "outcome_on", "outcome_reference", "outcome_by"])
+    note = str(AntimafiaOutcome(outcome).label)
+    if check.outcome_reference:
+        note += f" · {check.outcome_reference}"
+    _event(filing, EventCode.ANTIMAFIA_RECEIVED, actor=actor, note=note, rule="T24", due_before=before)
+    return check
+
+
+# --- Controls of the office (CTS art. 93) --------------------------------------------------------------------
+
+
+@transaction.atomic
+def control_open(
+    *,
+    entity: Entity,
+    actor: User,
+    scope: str,
+    method: str,
+    summary: str,
+    on_report: bool = False,
+    today: date | None = None,
+) -> Filing:
+    """An officer opens a control on a registered entity. Nothing reaches the entity yet: it hears of the control
+    with the first formal act (need to know)."""
+    errors = {}
+    if scope not in ControlScope.values:
+        errors["scope"] = _("Choose what the control verifies (D.Lgs. 117/2017 art. 93 c.1 a-c).")
+    if method not in ControlMethod.values:
+        errors["method"] = _("Choose how: documentary check, visit or inspection.")
+    if not summary.strip():
+        errors["summary"] = _("State why the control is opened (plan or report).")
+    if errors:
+        raise ValidationError(errors)
+    if entity.status == EntityStatus.CANCELLED:
+        raise ValidationError(_("Only an entity in the register can be controlled."))
+    _check_can_start(organisation=entity.organisation, kind=Kind.CONTROL, entity=entity)
+    day = _today(today)
+    filing = Filing.objects.create(
+        organisation=entity.organisation,
+        entity=entity,
+        kind=Kind.CONTROL,
+        state=State.IN_REVIEW,
+        created_by=actor,
+        assignee=actor,
+        summary=summary.strip()[:4000],
+        pec=entity.pec or entity.organisation.pec,
+        submitted_on=day,
+        protocol=next_protocol(day),
+    )
+    Control.objects.create(filing=filing, scope=scope, method=method, on_report=on_report)
+    _event(filing, EventCode.OPENED_BY_OFFICE, actor=actor, note=filing.summary)
+    return filing
+
+
+@transaction.atomic
+def control_notify(*, filing: Filing, actor: User, version: int, text: str, today: date | None = None) -> Filing:
+    """A formal communication during a control (a request for documents, the notice of a visit or inspection): it
+    is numbered and sent by PEC, and from then on the entity sees the control on its portal."""
+    filing = _lock(filing, version)
+    if filing.kind != Kind.CONTROL or filing.state != State.IN_REVIEW:
+        raise ValidationError(_("This control is not open."))
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write the communication: it goes to the entity's PEC.")})
+    _save(filing)
+    _event(filing, EventCode.CONTROL_NOTICE, actor=actor, note=text)
+    _issue_act(filing, action="control_notice", actor=actor, body=text)
+    return filing
+
+
+CONTROL_OUTCOME_TEXT = {
+    ControlOutcome.NO_ISSUES: _("The control found no irregularities and is closed."),
+    ControlOutcome.WARNING: _(
+        "The office orders the entity to remedy within the term given in the warning that follows "
+        "(D.Lgs. 117/2017 art. 48 c.4)."
+    ),
+    ControlOutcome.CANCELLATION: _(
+        "The office starts the cancellation procedure for lack of requirements (DM 106/2020 artt. 23 c.1 d, 24): "
+        "a communication with 30 days for observations follows."
+    ),
+    ControlOutcome.MIGRATION: _(
+        "The entity no longer meets the requirements of its section: it may apply to migrate to another section "
+        "(D.Lgs. 117/2017 art. 50 c.3; DM 106/2020 art. 22 c.2)."
+    ),
+}
+
+
+@transaction.atomic
+@audit.batch()
+def control_conclude(
+    *,
+    filing: Filing,
+    actor: User,
+    version: int,
+    findings: str,
+    outcome: str,
+    days: int | None = None,
+    today: date | None = None,
+) -> Filing:
+    """The findings of a control, sent as a formal act with its protocol number, and what follows from them: a
+    warning or a cancellation procedure through the usual paths, or an invitation to migrate."""
+    filing = _lock(filing, version)
+    if filing.kind != Kind.CONTROL or filing.state != State.IN_REVIEW:
+        raise ValidationError(_("This control is not open."))
+    findings = findings.strip()
+    errors = {}
+    if not findings:
+        errors["findings"] = _("Write the findings: they go in the letter to the entity.")
+    if outcome not in CONTROL_OUTCOME_TEXT:
+        errors["outcome"] = _("Choose the outcome of the control.")
+    if errors:
+        raise ValidationError(errors)
+    day = _today(today)
+    control = Control.objects.select_for_update().get(filing=filing)
+    assert filing.entity is not None
+    follow_up = None
+    if outcome == ControlOutcome.WARNING:
+        follow_up = filing_open_by_office(
+            entity=filing.entity, kind=Kind.WARNING, actor=actor, summary=findings, days=days, today=day
+        )
+    elif outcome == ControlOutcome.CANCELLATION:
+        follow_up = filing_open_by_office(
+            entity=filing.entity,
+            kind=Kind.CANCELLATION,
+            actor=actor,
+            summary=findings,
+            cause=CancellationCause.REQUIREMENTS,
+            today=day,
+        )
+    control.findings, control.outcome, control.follow_up = findings, outcome, follow_up
+    control.save(update_fields=["findings", "outcome", "follow_up"])
+    before = filing.due_on
+    filing.state, filing.decided_on = State.CLOSED, day
+    _save(filing, "state", "decided_on")
+    note = str(ControlOutcome(outcome).label) + (f" · {follow_up.reference}" if follow_up else "")
+    _event(filing, EventCode.CONTROL_FINDINGS, actor=actor, note=note, due_before=before)
+    _issue_act(
+        filing,
+        action="control_findings",
+        actor=actor,
+        body=f"{findings}\n\n{CONTROL_OUTCOME_TEXT[ControlOutcome(outcome)]}",
+    )
     return filing
 
 

@@ -18,14 +18,19 @@ from django.views.decorators.http import require_GET, require_POST
 from pariter.core.access import require_login
 from pariter.core.models import Municipality, Organisation
 from pariter.core.pagination import InvalidCursor, query_without_cursor
-from pariter.filings import access, exports, selectors, services
+from pariter.filings import access, deadlines, exports, selectors, services
 from pariter.filings.forms import (
     ActForm,
+    AntimafiaOutcomeForm,
+    AntimafiaRequestForm,
     AuthorityNoticeForm,
     BulkAssignForm,
     BulkTakeChargeForm,
     BulkWarnForm,
     CashStatementForm,
+    ControlConcludeForm,
+    ControlNoticeForm,
+    ControlStartForm,
     DraftForm,
     NewFilingForm,
     NotaryEnableForm,
@@ -34,11 +39,12 @@ from pariter.filings.forms import (
     NoteForm,
     QueueFilterForm,
     ReplyForm,
+    SizeDeclarationForm,
     StartProcedureForm,
     UploadForm,
 )
 from pariter.filings.kinds import ENTITY_KINDS, Kind, State
-from pariter.filings.models import Filing, Notary
+from pariter.filings.models import AntimafiaCheck, Control, Filing, Notary, SizeDeclaration
 from pariter.registry.models import Entity
 
 
@@ -66,6 +72,8 @@ def _queue_filters(form: QueueFilterForm) -> selectors.QueueFilters:
         municipality=municipality,
         assignee=int(assignee) if assignee and assignee.isdigit() else None,
         unassigned=assignee == "none",
+        control_scope=data["control_scope"],
+        control_method=data["control_method"],
     )
 
 
@@ -216,8 +224,154 @@ def _detail_context(filing: Filing, request: HttpRequest, **extra: Any) -> dict[
         "cash": getattr(filing, "cash_statement", None) if filing.kind == Kind.ANNUAL_ACCOUNTS else None,
         "authority_form": AuthorityNoticeForm(initial={"version": filing.version}),
         "refusals": selectors.refusals_for(filing.organisation) if filing.kind == Kind.AFTER_NOTARY_REFUSAL else [],
+        **_antimafia_context(filing, today=today),
+        **_control_context(filing),
         **extra,
     }
+
+
+def _antimafia_context(filing: Filing, *, today: date) -> dict[str, Any]:
+    if filing.kind not in services.ANTIMAFIA_KINDS:
+        return {}
+    declaration = SizeDeclaration.objects.filter(filing=filing).first()
+    check = AntimafiaCheck.objects.filter(filing=filing).first()
+    on = filing.submitted_on or today
+    return {
+        "antimafia": {
+            "declaration": declaration,
+            "limits": deadlines.size_limits_on(on),
+            "years": [
+                (y, deadlines.limits_exceeded(y, deadlines.size_limits_on(on)))
+                for y in (declaration.years() if declaration else [])
+            ],
+            "required": services.antimafia_required(filing),
+            "state": services.antimafia_state(filing, today=today),
+            "block": services.antimafia_block(filing, today=today),
+            "check": check,
+        },
+        "antimafia_request_form": AntimafiaRequestForm(
+            initial={"version": filing.version, "requested_on": today, "prefecture": "Prefettura di Milano"}
+        ),
+        "antimafia_outcome_form": AntimafiaOutcomeForm(initial={"version": filing.version, "received_on": today}),
+    }
+
+
+def _control_context(filing: Filing) -> dict[str, Any]:
+    if filing.kind != Kind.CONTROL:
+        return {}
+    control = Control.objects.select_related("follow_up").filter(filing=filing).first()
+    return {
+        "control": control,
+        "control_form": ControlConcludeForm(initial={"version": filing.version}),
+        "control_notice_form": ControlNoticeForm(initial={"version": filing.version}),
+    }
+
+
+def _antimafia_post(request: HttpRequest, pk: int, form_class: type, service: Any, done: str) -> HttpResponse:
+    filing = access.get_filing_for_officer(request, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("filings:detail", pk=pk)
+    try:
+        service(filing=filing, actor=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, done)
+    return redirect("filings:detail", pk=pk)
+
+
+@access.require_officer
+@require_POST
+def antimafia_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office asked the Prefettura for the antimafia information (CTS art. 48 c.6; D.Lgs. 159/2011 art. 92)."""
+    return _antimafia_post(
+        request,
+        pk,
+        AntimafiaRequestForm,
+        services.antimafia_request,
+        _("Request recorded: the office's term is suspended while the Prefettura answers, for at most 30 days."),
+    )
+
+
+@access.require_officer
+@require_POST
+def antimafia_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    return _antimafia_post(request, pk, AntimafiaOutcomeForm, services.antimafia_record_outcome, _("Outcome recorded."))
+
+
+@access.require_officer
+def control_start(request: HttpRequest) -> HttpResponse:
+    """An officer opens a control on a registered entity (CTS art. 93), from the workbench or the entity's page."""
+    form = ControlStartForm(request.POST or None, initial={"repertory_number": request.GET.get("repertorio")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        entity = Entity.objects.select_related("organisation").filter(repertory_number=data["repertory_number"]).first()
+        if entity is None:
+            form.add_error("repertory_number", _("No entity in the register has this repertorio number."))
+        else:
+            try:
+                filing = services.control_open(
+                    entity=entity,
+                    actor=request.user,  # type: ignore[arg-type]
+                    scope=data["scope"],
+                    method=data["method"],
+                    on_report=data["on_report"],
+                    summary=data["summary"],
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Control opened. The entity is not told until a formal act is sent."))
+                return redirect("filings:detail", pk=filing.pk)
+    return render(
+        request, "filings/control_start.html", {"form": form}, status=400 if request.method == "POST" else 200
+    )
+
+
+@access.require_officer
+@require_POST
+def control_notify(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = access.get_filing_for_officer(request, pk)
+    form = ControlNoticeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.control_notify(
+                filing=filing,
+                actor=request.user,  # type: ignore[arg-type]
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Communication sent: the entity now sees the control on its portal."))
+            return redirect("filings:detail", pk=pk)
+    return render(
+        request, "filings/detail.html", _detail_context(filing, request, control_notice_form=form), status=400
+    )
+
+
+@access.require_officer
+@require_POST
+def control_conclude(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = access.get_filing_for_officer(request, pk)
+    form = ControlConcludeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.control_conclude(
+                filing=filing,
+                actor=request.user,  # type: ignore[arg-type]
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Findings recorded: the letter is on its way to the entity's PEC."))
+            return redirect("filings:detail", pk=pk)
+    return render(request, "filings/detail.html", _detail_context(filing, request, control_form=form), status=400)
 
 
 @access.require_officer
@@ -382,8 +536,21 @@ def _portal_context(request: HttpRequest, filing: Filing, **extra: Any) -> dict[
         "problems": services.submission_problems(filing) if filing.state == State.DRAFT else [],
         "editable": filing.state in services.ENTITY_EDITABLE_STATES,
         "needs_cash": filing.kind == Kind.ANNUAL_ACCOUNTS and filing.accounts_model == "D",
+        "needs_size": filing.kind in services.ANTIMAFIA_KINDS,
+        "size_form": _size_form(filing),
         **extra,
     }
+
+
+def _size_form(filing: Filing) -> SizeDeclarationForm | None:
+    if filing.kind not in services.ANTIMAFIA_KINDS:
+        return None
+    declaration = SizeDeclaration.objects.filter(filing=filing).first()
+    if declaration is None:
+        return SizeDeclarationForm()
+    return SizeDeclarationForm(
+        initial={f: getattr(declaration, f) for f in SizeDeclarationForm.base_fields}  # type: ignore[attr-defined]
+    )
 
 
 @access.require_filer
@@ -436,6 +603,23 @@ def portal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("filings:portal_filing", pk=pk)
     filing.refresh_from_db()
     return render(request, "filings/portal_filing.html", _portal_context(request, filing, draft_form=form), status=400)
+
+
+@access.require_filer
+@require_POST
+def portal_size(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant declares its size in its last two years (CTS art. 31 c.1), for the antimafia check."""
+    filing = access.get_filing_for_representative(request, pk)
+    form = SizeDeclarationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.size_declaration_save(filing=filing, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Size declaration saved."))
+            return redirect("filings:portal_filing", pk=pk)
+    return render(request, "filings/portal_filing.html", _portal_context(request, filing, size_form=form), status=400)
 
 
 @access.require_filer
@@ -670,33 +854,62 @@ def start_procedure(request: HttpRequest) -> HttpResponse:
     return render(request, "filings/start.html", {"form": form}, status=400 if request.method == "POST" else 200)
 
 
+T22_SOURCE = "t22"  # ?fonte=t22: the trasmigrated ODV/APS without their 2021 accounts (nota MLPS 5941/2022)
+
+
 @access.require_officer
 @require_GET
 def missing_accounts(request: HttpRequest) -> HttpResponse:
-    year = selectors.accounts_year_overdue(timezone.localdate())
+    transmigrated = request.GET.get("fonte") == T22_SOURCE
+    year = (
+        deadlines.TRANSMIGRATED_ACCOUNTS_YEAR
+        if transmigrated
+        else selectors.accounts_year_overdue(timezone.localdate())
+    )
     try:
-        page = selectors.missing_accounts(year=year, cursor=request.GET.get("cursor") or None)
+        page = selectors.missing_accounts(
+            year=year, cursor=request.GET.get("cursor") or None, transmigrated=transmigrated
+        )
     except InvalidCursor:
         raise Http404 from None
+    if transmigrated:
+        for entity in page.items:
+            entity.t22_due = (
+                deadlines.transmigrated_accounts_due(entity.registered_on) if entity.registered_on else None
+            )
     return render(
         request,
         "filings/missing_accounts.html",
-        {"page": page, "year": year, "days": ONE_CLICK_WARNING_DAYS, "filter_query": query_without_cursor(request.GET)},
+        {
+            "page": page,
+            "year": year,
+            "days": ONE_CLICK_WARNING_DAYS,
+            "filter_query": query_without_cursor(request.GET),
+            "transmigrated": transmigrated,
+            "t22": deadlines.RULES["T22"],
+        },
     )
+
+
+def _back_to_missing(transmigrated: bool) -> HttpResponse:
+    url = reverse("filings:missing_accounts")
+    return redirect(f"{url}?fonte={T22_SOURCE}" if transmigrated else url)
 
 
 @access.require_officer
 @require_POST
 def bulk_warn(request: HttpRequest) -> HttpResponse:
+    transmigrated = request.POST.get("fonte") == T22_SOURCE
     form = BulkWarnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Select at least one entity."))
-        return redirect("filings:missing_accounts")
+        return _back_to_missing(transmigrated)
     outcomes = services.entities_warn_missing_accounts(
         entity_ids=form.cleaned_data["entities"],
         actor=request.user,  # type: ignore[arg-type]
         year=selectors.accounts_year_overdue(timezone.localdate()),
         days=ONE_CLICK_WARNING_DAYS,
+        transmigrated=transmigrated,
     )
     return _bulk_report(request, outcomes, title=_("Warnings for missing annual accounts"), back="")
 
@@ -707,20 +920,20 @@ def warn(request: HttpRequest, entity_pk: int) -> HttpResponse:
     entity = Entity.objects.select_related("organisation").filter(pk=entity_pk).first()
     if entity is None:
         raise Http404
-    year = selectors.accounts_year_overdue(timezone.localdate())
-    try:
-        services.filing_open_by_office(
-            entity=entity,
-            kind=Kind.WARNING,
-            actor=request.user,  # type: ignore[arg-type]
-            summary=services.missing_accounts_warning_text(year),
-            days=ONE_CLICK_WARNING_DAYS,
-        )
-    except ValidationError as error:
-        _errors(request, error)
-    else:
+    transmigrated = request.POST.get("fonte") == T22_SOURCE
+    outcomes = services.entities_warn_missing_accounts(
+        entity_ids=[entity.pk],
+        actor=request.user,  # type: ignore[arg-type]
+        year=selectors.accounts_year_overdue(timezone.localdate()),
+        days=ONE_CLICK_WARNING_DAYS,
+        transmigrated=transmigrated,
+    )
+    outcome = outcomes[0]
+    if outcome.result == services.DONE:
         messages.success(request, _("Warning sent to %(name)s.") % {"name": entity.name})
-    return redirect("filings:missing_accounts")
+    else:
+        messages.error(request, outcome.message)
+    return _back_to_missing(transmigrated)
 
 
 @access.require_officer

@@ -201,3 +201,74 @@ def test_the_officers_notary_pages(page, live_server, oscar, notary_world):
     page.wait_for_load_state()
     assert page.locator("[aria-invalid=true]").count() >= 4
     assert_accessible(page, "notaries: enabling with errors")
+
+
+def test_the_control_and_antimafia_screens(page, live_server, oscar, eve, filings, milano):
+    from decimal import Decimal
+
+    from pariter.core import services as core_services
+    from pariter.core.models import Organisation
+    from pariter.core.roles import Role
+    from pariter.registry.models import Section
+
+    control = services.control_open(
+        entity=filings["entity"], actor=oscar, scope="b", method="visit", summary="Segnalazione"
+    )
+    applicant = Organisation.objects.create(
+        name="Associazione Grande APS", kind="third_sector", tax_code="97000010153", municipality=milano, pec="g@pec.it"
+    )
+    core_services.membership_add(user=eve, organisation=applicant, role=Role.ENTITY_REPRESENTATIVE)
+    draft = services.filing_create(
+        organisation=applicant,
+        kind=Kind.REGISTRATION,
+        actor=eve,
+        section=Section.objects.get(letter="b"),
+        representative_name="Anna",
+    )
+    registration = services.filing_create(
+        organisation=Organisation.objects.create(
+            name="Fondazione Ampia ETS",
+            kind="third_sector",
+            tax_code="97000020152",
+            municipality=milano,
+            pec="f@pec.it",
+        ),
+        kind=Kind.REGISTRATION,
+        actor=eve,
+        section=Section.objects.get(letter="g"),
+        representative_name="Bruno",
+    )
+    for kind in (DocKind.DEED_OF_INCORPORATION, DocKind.STATUTE):
+        services.document_add(filing=registration, kind=kind, upload=upload(), actor=eve)
+    last = date.today().year - 1
+    figures = {"assets_last": Decimal("2000000"), "revenue_last": Decimal("4000000"), "employees_last": Decimal(30)}
+    services.size_declaration_save(
+        filing=registration,
+        closed_years=2,
+        last_year=last,
+        assets_previous=Decimal("2000000"),
+        revenue_previous=Decimal("4000000"),
+        employees_previous=Decimal(30),
+        **figures,
+    )
+    registration = services.filing_submit(filing=registration, actor=eve)
+    services.filing_act(filing=registration, action=Action.TAKE_CHARGE, actor=oscar, version=registration.version)
+    sign_in_browser(page, signed_in(oscar), live_server.url)
+    for url in [
+        reverse("filings:control_start"),
+        reverse("filings:detail", args=[control.pk]),
+        reverse("filings:detail", args=[registration.pk]),
+        reverse("filings:queue") + "?kind=control&control_scope=b",
+        reverse("filings:missing_accounts") + "?fonte=t22",
+    ]:
+        page.goto(url)
+        assert page.locator("h1").count() == 1, url
+        assert_accessible(page, url)
+    page.goto(reverse("filings:control_start"))
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("[aria-invalid=true]").count() >= 2
+    assert_accessible(page, "open a control with errors")
+    sign_in_browser(page, signed_in(eve), live_server.url)
+    page.goto(reverse("filings:portal_filing", args=[draft.pk]))
+    assert_accessible(page, "portal: size declaration")

@@ -106,6 +106,8 @@ def submitted_registration(applicant, user, sections, *, on=date(2026, 3, 2), ki
     }[kind]
     for doc in needed:
         services.document_add(filing=filing, kind=doc, upload=upload(f"{doc}.pdf"), actor=user)
+    if kind in services.ANTIMAFIA_KINDS:
+        services.size_declaration_save(filing=filing, closed_years=0)  # newly constituted: no antimafia check
     return services.filing_submit(filing=filing, actor=user, today=on)
 
 

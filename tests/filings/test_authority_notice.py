@@ -34,6 +34,7 @@ def registered(applicant, eve, oscar, sections, *, prior: bool, on=date(2026, 12
     )
     for kind in (DocKind.DEED_OF_INCORPORATION, DocKind.STATUTE):
         services.document_add(filing=filing, kind=kind, upload=upload(), actor=eve)
+    services.size_declaration_save(filing=filing, closed_years=0)
     filing = services.filing_submit(filing=filing, actor=eve, today=date(2026, 11, 2))
     filing = services.filing_act(
         filing=filing, action=Action.TAKE_CHARGE, actor=oscar, version=filing.version, today=date(2026, 11, 3)
@@ -130,6 +131,7 @@ def test_silence_that_registers_also_opens_the_duty(applicant, eve, sections):
     )
     for kind in (DocKind.DEED_OF_INCORPORATION, DocKind.STATUTE):
         services.document_add(filing=filing, kind=kind, upload=upload(), actor=eve)
+    services.size_declaration_save(filing=filing, closed_years=0)
     services.filing_submit(filing=filing, actor=eve, today=date(2026, 3, 2))
     assert services.filing_expire(filing=filing, today=date(2026, 5, 5)) == "accepted_silence"
     filing.refresh_from_db()

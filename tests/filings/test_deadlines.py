@@ -13,8 +13,8 @@ from pariter.filings import deadlines as d
 days = st.dates(min_value=date(2021, 11, 23), max_value=date(2040, 12, 31))
 
 
-def test_it_lists_the_23_deadlines_each_with_a_source():
-    assert [r.code for r in d.RULES.values()] == [f"T{n}" for n in range(1, 24)]
+def test_it_lists_the_23_deadlines_and_the_antimafia_term_each_with_a_source():
+    assert [r.code for r in d.RULES.values()] == [f"T{n}" for n in range(1, 25)]
     assert all(r.source and r.summary for r in d.RULES.values())
 
 
@@ -253,3 +253,111 @@ def test_late_is_never_negative_and_the_duties_fall_on_working_days(day):
         assert due > day and not d.is_holiday(due)
         assert d.days_late(day, due) == 0
         assert d.days_late(due + timedelta(days=1), due) == 1
+
+
+# --- The antimafia check (CTS artt. 31 c.1, 48 c.6; D.Lgs. 159/2011 art. 92; L. 241/1990 art. 2 c.7; T24) ----------
+
+NOW = d.size_limits_on(date(2026, 3, 2))  # EUR 1,500,000 assets, EUR 3,000,000 revenue, 20 employees
+BEFORE_2024 = d.size_limits_on(date(2024, 8, 2))  # EUR 1,100,000, EUR 2,200,000, 12
+
+
+def year(y, assets=0, revenue=0, employees=0):  # type: ignore[no-untyped-def]
+    return d.YearFigures(y, assets, revenue, employees)
+
+
+def test_the_limits_are_those_of_art_31_in_force_on_the_day():
+    assert (NOW.total_assets, NOW.revenue, NOW.employees) == (1_500_000, 3_000_000, 20)
+    assert (BEFORE_2024.total_assets, BEFORE_2024.revenue, BEFORE_2024.employees) == (1_100_000, 2_200_000, 12)
+    assert d.size_limits_on(date(2024, 8, 3)) == NOW  # L. 104/2024 in force from 3 August 2024
+    assert "104/2024" in NOW.source
+
+
+@pytest.mark.parametrize(
+    ("assets", "revenue", "employees", "exceeded"),
+    [
+        (1_500_000, 3_000_000, 20, 0),  # equal to every limit: none exceeded ("superino")
+        (1_500_001, 3_000_000, 20, 1),
+        (1_500_001, 3_000_001, 20, 2),
+        (1_500_000, 3_000_001, 21, 2),
+        (1_500_000.01, 0, 20.5, 2),  # cents and a fractional average count
+        (1_500_001, 3_000_001, 21, 3),
+        (0, 0, 0, 0),
+    ],
+)
+def test_a_limit_is_exceeded_only_above_it(assets, revenue, employees, exceeded):
+    assert d.limits_exceeded(year(2025, assets, revenue, employees), NOW) == exceeded
+
+
+def test_two_limits_in_each_of_the_two_years_require_the_check():
+    big = {"assets": 2_000_000, "revenue": 4_000_000}
+    assert d.antimafia_required([year(2024, **big), year(2025, **big)], on=date(2026, 3, 2))
+    # Different pairs of limits in the two years still make two of three in each year.
+    assert d.antimafia_required(
+        [year(2024, assets=2_000_000, employees=25), year(2025, revenue=4_000_000, employees=25)], on=date(2026, 3, 2)
+    )
+
+
+def test_one_year_below_or_a_single_year_does_not():
+    big = {"assets": 2_000_000, "revenue": 4_000_000}
+    assert not d.antimafia_required([year(2024, assets=2_000_000), year(2025, **big)], on=date(2026, 3, 2))
+    assert not d.antimafia_required([year(2025, **big)], on=date(2026, 3, 2))
+    assert not d.antimafia_required([], on=date(2026, 3, 2))
+
+
+def test_the_old_limits_apply_to_an_application_before_august_2024():
+    middling = {"assets": 1_200_000, "revenue": 2_500_000}  # above the old limits, below the new ones
+    years = [year(2022, **middling), year(2023, **middling)]
+    assert d.antimafia_required(years, on=date(2024, 5, 2))
+    assert not d.antimafia_required(years, on=date(2024, 9, 2))
+
+
+figure = st.integers(min_value=0, max_value=10_000_000)
+
+
+@given(a=figure, r=figure, e=st.integers(min_value=0, max_value=100), a2=figure, r2=figure, e2=st.integers(0, 100))
+def test_the_check_is_required_exactly_when_both_years_exceed_two_limits(a, r, e, a2, r2, e2):  # type: ignore[no-untyped-def]
+    first, second = year(2024, a, r, e), year(2025, a2, r2, e2)
+    expected = all(
+        sum((y.total_assets > 1_500_000, y.revenue > 3_000_000, y.employees > 20)) >= 2 for y in (first, second)
+    )
+    assert d.antimafia_required([second, first], on=date(2026, 3, 2)) is expected
+
+
+def test_the_request_suspends_the_term_and_the_information_resumes_it():
+    # Application on 2 March 2026 (60 days: 1 May); request on 12 March with 50 days left.
+    clock = d.start("T1", date(2026, 3, 2))
+    suspended = d.suspend_for_antimafia(clock, requested_on=date(2026, 3, 12))
+    assert not suspended.running and suspended.remaining == 50
+    assert d.antimafia_wait_ends(date(2026, 3, 12)) == date(2026, 4, 11)
+    # The clear information arrives on 20 March: the 50 days run from then, to 9 May.
+    resumed = d.resume_after_antimafia(suspended, received_on=date(2026, 3, 20))
+    assert resumed.running and resumed.ends == date(2026, 5, 9)
+    # Without it, the term runs again at the end of the Prefettura's 30 days (D.Lgs. 159/2011 art. 92 c.3).
+    late = d.resume_after_antimafia(suspended, received_on=None)
+    assert late.ends == date(2026, 5, 31)
+    assert d.resume_after_antimafia(suspended, received_on=date(2026, 6, 1)) == late
+
+
+def test_the_antimafia_suspension_refuses_impossible_events():
+    clock = d.start("T1", date(2026, 3, 2))
+    with pytest.raises(d.ClockError):
+        d.suspend_for_antimafia(clock, requested_on=date(2026, 3, 1))
+    suspended = d.suspend_for_antimafia(clock, requested_on=date(2026, 3, 12))
+    with pytest.raises(d.ClockError):
+        d.suspend_for_antimafia(suspended, requested_on=date(2026, 3, 13))  # once only (L. 241/1990 art. 2 c.7)
+    with pytest.raises(d.ClockError):
+        d.resume_after_antimafia(suspended, received_on=date(2026, 3, 11))
+    with pytest.raises(d.ClockError):
+        d.resume_after_antimafia(clock, received_on=None)
+
+
+@given(start=days, offset=st.integers(min_value=0, max_value=60), wait=st.integers(min_value=0, max_value=40))
+def test_the_antimafia_suspension_never_shortens_the_term(start, offset, wait):  # type: ignore[no-untyped-def]
+    clock = d.start("T1", start)
+    requested = start + timedelta(days=offset)
+    assume(requested <= clock.due)
+    suspended = d.suspend_for_antimafia(clock, requested_on=requested)
+    resumed = d.resume_after_antimafia(suspended, received_on=requested + timedelta(days=wait))
+    assert resumed.ends >= clock.ends
+    if requested <= clock.ends:  # (a request in the holiday roll-over has no day left to keep)
+        assert (resumed.ends - clock.ends).days == min(wait, d.ANTIMAFIA_DAYS)

@@ -83,7 +83,7 @@ def test_every_problem_is_reported_at_once(applicant, eve, sections):
     applicant.save(update_fields=["pec"])
     filing = services.filing_create(organisation=applicant, kind=Kind.REGISTRATION, actor=eve)
     problems = services.submission_problems(filing)
-    assert len(problems) == 5  # two documents, PEC, legal representative, section
+    assert len(problems) == 6  # two documents, PEC, legal representative, section, size declaration
 
 
 def test_a_migration_to_the_section_already_held_is_caught_before_submission(airc_entity, eve, sections):

@@ -30,6 +30,7 @@ def registration(applicant, eve, sections, *, standard: bool, on=date(2026, 3, 2
     )
     for kind in (DocKind.DEED_OF_INCORPORATION, DocKind.STATUTE):
         services.document_add(filing=filing, kind=kind, upload=upload(), actor=eve)
+    services.size_declaration_save(filing=filing, closed_years=0)
     return services.filing_submit(filing=filing, actor=eve, today=on)
 
 
@@ -91,6 +92,7 @@ def test_the_representative_ticks_it_and_the_officer_sees_the_term_and_its_cause
     assert filing.standard_statute
     for kind in (DocKind.DEED_OF_INCORPORATION, DocKind.STATUTE):
         services.document_add(filing=filing, kind=kind, upload=upload(), actor=eve)
+    services.size_declaration_save(filing=filing, closed_years=0)
     client.post(reverse("filings:portal_submit", args=[filing.pk]))
     filing.refresh_from_db()
     assert filing.term_rule == "T6"
