@@ -19,5 +19,7 @@ class FilingsConfig(AppConfig):
                     exclude={"is_open", "queue_key", "version"},
                     mask={"representative_tax_code_token"},
                 )
+            elif name == "FilingDocument":
+                audit.track(self.get_model(name), mask={"signer_tax_code_token"})
             else:
                 audit.track(self.get_model(name))

@@ -145,7 +145,13 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Document"), choices=[(k.value, k.label) for k in DocKind if k != DocKind.OFFICE_ACT]
     )
-    file = forms.FileField(label=_("PDF file"), help_text=_("PDF/A preferred; no encryption, no JavaScript."))
+    file = forms.FileField(
+        label=_("PDF file, or signed PDF (.pdf.p7m)"),
+        help_text=_(
+            "PDF/A preferred; no encryption, no JavaScript. A digitally signed file (CAdES, .pdf.p7m) is accepted: "
+            "its signature is checked on upload."
+        ),
+    )
 
 
 class CashStatementForm(forms.Form):
