@@ -154,7 +154,10 @@ def applicant(milano, sections) -> Organisation:  # type: ignore[no-untyped-def]
     )
 
 
-def submitted_registration(applicant, user, sections, *, on=date(2026, 3, 2), kind=Kind.REGISTRATION) -> Filing:  # type: ignore[no-untyped-def]
+def submitted_registration(
+    applicant, user, sections, *, on=date(2026, 3, 2), kind=Kind.REGISTRATION, **fields
+) -> Filing:  # type: ignore[no-untyped-def]
+    """A registration with its documents, submitted `on`; `fields` go to the draft (standard_statute, …)."""
     filing = services.filing_create(
         organisation=applicant,
         kind=kind,
@@ -162,6 +165,7 @@ def submitted_registration(applicant, user, sections, *, on=date(2026, 3, 2), ki
         section=sections["b"],
         representative_name="Anna Aurora",
         representative_tax_code="RRANNA80A41F205C",
+        **fields,
     )
     needed = {
         Kind.REGISTRATION: [DocKind.DEED_OF_INCORPORATION, DocKind.STATUTE],
