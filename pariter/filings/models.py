@@ -257,6 +257,14 @@ class Filing(models.Model):
     def is_due_soon(self, today: date, days: int = 7) -> bool:
         return self.is_open and self.due_on is not None and today <= self.due_on <= deadlines.add_days(today, days)
 
+    def is_reply_due_soon(self, today: date, days: int = 7) -> bool:
+        """The entity's own term (to integrate, to observe, to comply) ends within `days`."""
+        return self.is_open and self.reply_by is not None and today <= self.reply_by <= deadlines.add_days(today, days)
+
+    @property
+    def reply_due_soon(self) -> bool:
+        return self.is_reply_due_soon(timezone.localdate())
+
     @property
     def authority_notice_pending(self) -> bool:
         return self.authority_notice_due_on is not None and self.authority_notified_on is None
