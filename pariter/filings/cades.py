@@ -63,6 +63,10 @@ class _Refused(Exception):
     pass
 
 
+# What asn1crypto and cryptography raise on bytes that are not what they claim to be.
+_MALFORMED = (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError)
+
+
 def signed_data(data: bytes) -> cms.SignedData | None:
     """The CMS SignedData in DER, base64 or PEM bytes, or None when the bytes are not one."""
     for candidate in _candidates(data):
@@ -72,7 +76,7 @@ def signed_data(data: bytes) -> cms.SignedData | None:
                 continue
             content = info["content"]
             content.native  # noqa: B018 - parse it all now: a damaged envelope fails here, not later
-        except (ValueError, TypeError, KeyError, OverflowError):
+        except _MALFORMED:
             continue
         return content  # type: ignore[no-any-return]
     return None
@@ -96,21 +100,24 @@ def open_envelope(data: bytes, *, name: str, now: datetime | None = None) -> Env
     """Unwrap a signed upload and verify every signature in it; every reason to refuse goes to `errors`."""
     envelope = Envelope()
     now = now or datetime.now(tz=UTC)
+    invalid = _("%(name)s is not a valid signed file (CAdES .p7m): sign the PDF again, or upload the PDF.") % {
+        "name": name
+    }
     try:
         content = data
         for _depth in range(_MAX_DEPTH):
             signed = signed_data(content)
             if signed is None:
                 if content is data:
-                    raise _Refused(
-                        _("%(name)s is not a valid signed file (CAdES .p7m): sign the PDF again, or upload the PDF.")
-                        % {"name": name}
-                    )
+                    raise _Refused(invalid)
                 break
             content = _content(signed, name=name)
             envelope.signers.extend(_verify_all(signed, content, name=name, now=now))
     except _Refused as refused:
         envelope.errors.append(str(refused))
+        return envelope
+    except _MALFORMED:
+        envelope.errors.append(invalid)
         return envelope
     envelope.content = content
     return envelope
@@ -153,6 +160,13 @@ def _verify(
     certificate = _signer_certificate(info, certificates)
     if certificate is None:
         raise _Refused(_("%(name)s does not carry the signer's certificate: sign it again.") % {"name": name})
+    try:
+        loaded = cx509.load_der_x509_certificate(certificate.dump())
+        key = loaded.public_key()
+    except (*_MALFORMED, cx509.InvalidVersion, UnsupportedAlgorithm) as error:
+        raise _Refused(
+            _("The signer's certificate in %(name)s cannot be read: sign it again.") % {"name": name}
+        ) from error
     digest_name = info["digest_algorithm"]["algorithm"].native
     if digest_name not in _HASHES:
         raise _Refused(
@@ -171,12 +185,11 @@ def _verify(
         raise _broken(name)
     _check_signing_certificate(values.get("signing_certificate_v2"), certificate, name=name)
     try:
-        _check_signature(info, certificate, attributes.untag().dump(), digest_name)
+        _check_signature(info, key, attributes.untag().dump(), digest_name)
     except (InvalidSignature, UnsupportedAlgorithm, ValueError, TypeError, KeyError) as error:
         raise _broken(name) from error
     signed_at = values["signing_time"][0].native if "signing_time" in values else None
     when = signed_at or now
-    loaded = cx509.load_der_x509_certificate(certificate.dump())
     if not loaded.not_valid_before_utc <= when <= loaded.not_valid_after_utc:
         raise _Refused(
             _(
@@ -221,10 +234,9 @@ def _check_signing_certificate(values: object, certificate: x509.Certificate, *,
     raise _broken(name)
 
 
-def _check_signature(info: cms.SignerInfo, certificate: x509.Certificate, signed: bytes, digest_name: str) -> None:
+def _check_signature(info: cms.SignerInfo, key: object, signed: bytes, digest_name: str) -> None:
     algorithm = info["signature_algorithm"]
     signature = info["signature"].native
-    key = cx509.load_der_x509_certificate(certificate.dump()).public_key()
     kind = algorithm.signature_algo
     if kind == "rsassa_pss":
         params = algorithm["parameters"]

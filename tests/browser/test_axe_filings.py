@@ -13,7 +13,7 @@ from pariter.filings import services
 from pariter.filings.kinds import Action, DocKind, Kind
 from tests.browser.conftest import assert_accessible, sign_in_browser
 from tests.conftest import signed_in
-from tests.filings.conftest import make_pdf, upload
+from tests.filings.conftest import make_pdf, make_signed, upload
 from tests.registry.factories import ensure_reference_data, register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,6 +37,10 @@ def filings(settings, tmp_path, airc, eve, oscar, alice):
         representative_name="Eve",
     )
     services.document_add(filing=migration, kind=DocKind.STATUTE, upload=upload(data=make_pdf(pdfa=False)), actor=eve)
+    # A signed document, so the pages show its signer, its check and what the check leaves out.
+    services.document_add(
+        filing=migration, kind=DocKind.STATUTE, upload=upload("statuto.pdf.p7m", make_signed()), actor=eve
+    )
     migration = services.filing_submit(filing=migration, actor=eve, today=date.today())
     services.filing_act(filing=migration, action=Action.TAKE_CHARGE, actor=oscar, version=migration.version)
     migration.refresh_from_db()

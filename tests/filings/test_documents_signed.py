@@ -146,3 +146,12 @@ def test_a_second_signer_s_envelope_around_the_first_is_opened_too():
 def test_a_pdf_is_still_read_as_a_pdf():
     report = inspect_upload(make_pdf(), name="statuto.pdf")
     assert report.ok and not report.signed and report.signers == []
+
+
+def test_a_damaged_envelope_is_refused_or_read_never_a_crash():
+    """Every byte of a real envelope spoiled in turn: each answer is a verdict, never an exception."""
+    data = make_signed(make_pdf())
+    for position in range(0, len(data), 7):
+        spoiled = data[:position] + bytes([data[position] ^ 0x5A]) + data[position + 1 :]
+        report = inspect_upload(spoiled, name="statuto.pdf.p7m")
+        assert report.ok or report.errors
