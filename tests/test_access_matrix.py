@@ -165,6 +165,10 @@ MATRIX: dict[str, tuple[Any, dict]] = {
         lambda w: {"pk": w["filing"].pk, "document_pk": w["document"].pk},
         row(LOGIN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND),
     ),
+    "filings:document_signed": (
+        lambda w: {"pk": w["filing"].pk, "document_pk": w["signed_document"].pk},
+        row(LOGIN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND),
+    ),
     "set_language": (None, row(*[302] * 8)),
     "javascript-catalog": (None, PUBLIC),
     "admin:index": (None, row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
@@ -248,10 +252,13 @@ def world(office, inps, airc, alice, oscar, bianca, eve, charlie, settings, tmp_
     enrollment = enroll(edition, "Matrice Partecipante")
     from pariter.filings import services as filing_services
     from pariter.filings.kinds import DocKind, Kind
-    from tests.filings.conftest import upload
+    from tests.filings.conftest import make_signed, upload
 
     filing = filing_services.filing_create(organisation=airc, kind=Kind.REGISTRATION, actor=eve)
     document, _warnings = filing_services.document_add(filing=filing, kind=DocKind.STATUTE, upload=upload(), actor=eve)
+    signed_document, _warnings = filing_services.document_add(
+        filing=filing, kind=DocKind.STATUTE, upload=upload("statuto.pdf.p7m", make_signed()), actor=eve
+    )
     from pariter.website.models import HomePage
 
     notary_user = make_user("nora@notariato.it", "Nora Notaia")
@@ -270,6 +277,7 @@ def world(office, inps, airc, alice, oscar, bianca, eve, charlie, settings, tmp_
         "entity": entity,
         "filing": filing,
         "document": document,
+        "signed_document": signed_document,
         "org": airc,
         "user": charlie,
         "membership": services.membership_add(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from pariter.core.roles import MFA_ROLES, Perm, Role, permissions_for
+from pariter.core.roles import MFA_ROLES, Perm, Role, mfa_required_by_areas, permissions_for
 from pariter.core.validators import normalise_tax_code, validate_tax_code, validate_vat_number
 
 
@@ -87,7 +87,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def requires_mfa(self) -> bool:
-        return bool(self.roles & MFA_ROLES)
+        """Staff roles, and whatever an area registered with roles.require_mfa_when (an enabled notary)."""
+        return bool(self.roles & MFA_ROLES) or (self.is_active and mfa_required_by_areas(self))
 
 
 class Municipality(models.Model):

@@ -6,6 +6,9 @@ the membership. The table is data so that tests and docs can read it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +51,20 @@ OFFICE_ROLES = frozenset(
 # Roles whose accounts must use a second factor: everyone who sees more than
 # the public does on behalf of an institution.
 MFA_ROLES = OFFICE_ROLES | {Role.AGENCY_OPERATOR}
+# Accounts an area says act for an institution without a role here (filings: an enabled notary, a public official).
+# Areas register a check in their AppConfig.ready(), so that core never imports them.
+_MFA_CHECKS: list[Callable[[Any], bool]] = []
+
+
+def require_mfa_when(check: Callable[[Any], bool]) -> None:
+    """Make every user for whom `check(user)` is true use a second factor, like staff (User.requires_mfa)."""
+    if check not in _MFA_CHECKS:
+        _MFA_CHECKS.append(check)
+
+
+def mfa_required_by_areas(user: Any) -> bool:
+    return any(check(user) for check in _MFA_CHECKS)
+
 
 _OFFICER = {
     Perm.STAFF_AREA,

@@ -52,6 +52,10 @@ def active_notary(user: Any) -> Notary | None:
     return user._active_notary  # type: ignore[no-any-return]
 
 
+def is_active_notary(user: Any) -> bool:
+    return active_notary(user) is not None
+
+
 def is_filer(user: Any) -> bool:
     return bool(represented_organisation_ids(user)) or active_notary(user) is not None
 

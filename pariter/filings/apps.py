@@ -9,6 +9,11 @@ class FilingsConfig(AppConfig):
 
     def ready(self) -> None:
         from pariter.core import audit
+        from pariter.core.roles import require_mfa_when
+        from pariter.filings.access import is_active_notary
+
+        # A notary files deeds as a public official and sees the filings they filed: a second factor, like staff.
+        require_mfa_when(is_active_notary)
 
         # The timeline and the notes are append-only records of their own; the audit log covers the rows that change.
         for name in (
@@ -29,5 +34,7 @@ class FilingsConfig(AppConfig):
                     exclude={"is_open", "queue_key", "version"},
                     mask={"representative_tax_code_token"},
                 )
+            elif name == "FilingDocument":
+                audit.track(self.get_model(name), mask={"signer_tax_code_token"})
             else:
                 audit.track(self.get_model(name))

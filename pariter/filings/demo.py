@@ -49,6 +49,51 @@ def sample_pdf(*, pdfa: bool = True) -> bytes:
     return out.getvalue()
 
 
+def sample_signed(pdf: bytes, *, given_name: str, surname: str, tax_code: str) -> bytes:
+    """The PDF in a CAdES-like envelope (.p7m), signed by a self-made certificate that carries `TINIT-<tax_code>`.
+
+    A demo stand-in for a qualified signature: it verifies like one, but no trusted provider issued it.
+    """
+    from datetime import UTC, datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs7
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "IT"),
+            x509.NameAttribute(NameOID.GIVEN_NAME, given_name),
+            x509.NameAttribute(NameOID.SURNAME, surname),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, f"TINIT-{tax_code}"),
+            x509.NameAttribute(NameOID.COMMON_NAME, f"{given_name} {surname} (demo)"),
+        ]
+    )
+    now = datetime.now(tz=UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=400))
+        .not_valid_after(now + timedelta(days=700))
+        .sign(key, hashes.SHA256())
+    )
+    return (
+        pkcs7.PKCS7SignatureBuilder()
+        .set_data(pdf)
+        .add_signer(certificate, key, hashes.SHA256())
+        .sign(serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary])
+    )
+
+
+DEMO_NOTARY_EMAIL = "notaio@pariter.test"
+
+
 @dataclass
 class Result:
     filings: int = 0
@@ -139,6 +184,7 @@ def generate(*, count: int = 80, seed: int = 1) -> Result:
         raise DemoError("Run registry_demo first: the register is empty.")
     newcomers = _newcomers(max(count // 4, 4), entities[0].municipality_id, rng)
     result = Result()
+    result.filings += _notary_filings(officers[0], pdf, entities[0].municipality_id, today)
     # The demo representative's own organisation gets a filing of each kind the portal offers.
     own = Entity.objects.filter(organisation__memberships__user=representative).first()
     if own is not None:
@@ -150,9 +196,17 @@ def generate(*, count: int = 80, seed: int = 1) -> Result:
             changed_on=today - timedelta(days=20),
             pec=own.pec or f"{own.tax_code}@pec.example.it",
             representative_name="Elena Rappresentante",
+            representative_tax_code="RPPLNE80A41F205E",
             summary="Nomina del nuovo consiglio direttivo.",
         )
         _attach(filing, [DocKind.CHANGED_DEED], representative, pdf_plain)
+        signed = sample_signed(pdf, given_name="Elena", surname="Rappresentante", tax_code="RPPLNE80A41F205E")
+        services.document_add(
+            filing=filing,
+            kind=DocKind.APPROVAL_MINUTES,
+            upload=SimpleUploadedFile("verbale.pdf.p7m", signed, content_type="application/pkcs7-mime"),
+            actor=representative,
+        )
         services.filing_submit(filing=filing, actor=representative, today=today - timedelta(days=12))
         _act(filing, Action.TAKE_CHARGE, officers[0], today - timedelta(days=10))
         _act(
@@ -298,3 +352,56 @@ def generate(*, count: int = 80, seed: int = 1) -> Result:
             )
         result.filings += 1
     return result
+
+
+def _notary_filings(officer: User, pdf: bytes, municipality_id: int, today: date) -> int:
+    """The demo notary (DEMO_NOTARY_EMAIL), enabled by the office: a notarial registration submitted, one a draft."""
+    from pariter.core.management.commands.seed_demo import DEMO_PASSWORD
+    from pariter.core.models import Municipality
+
+    user = User.objects.filter(email=DEMO_NOTARY_EMAIL).first() or User.objects.create_user(
+        DEMO_NOTARY_EMAIL, DEMO_PASSWORD, full_name="Nicoletta Notaio"
+    )
+    notary = getattr(user, "notary", None) or services.notary_enable(
+        email=DEMO_NOTARY_EMAIL,
+        full_name="Nicoletta Notaio",
+        district="Milano, Busto Arsizio, Lodi, Monza e Varese",
+        seat="Milano",
+        actor=officer,
+        today=today - timedelta(days=365),
+    )
+    municipality = Municipality.objects.get(pk=municipality_id)
+    sections = {s.letter: s for s in Section.objects.all()}
+    # The notary signs the deed: verified, but not by the legal representative, so the office sees a warning.
+    deed = sample_signed(pdf, given_name="Nicoletta", surname="Notaio", tax_code="NTRNLT70A41F205Y")
+    created = 0
+    for name, tax_code, received, submit in (
+        ("Fondazione Nuova Luce ETS (demo)", "97990010155", today - timedelta(days=12), True),
+        ("Associazione Ponte Lambro ETS (demo)", "97990020154", today - timedelta(days=4), False),
+    ):
+        if Organisation.objects.filter(tax_code=tax_code).exists():
+            continue
+        filing = services.notary_filing_create(
+            notary=notary,
+            name=name,
+            tax_code=tax_code,
+            municipality=municipality,
+            deed_received_on=received,
+            actor=user,
+            section=sections["g"],
+            pec=f"{tax_code}@pec.example.it",
+            representative_name="Luca Luce",
+            representative_tax_code="LCULCU80A01F205X",
+            today=today,
+        )
+        services.document_add(
+            filing=filing,
+            kind=DocKind.NOTARIAL_DEED,
+            upload=SimpleUploadedFile("atto-costitutivo.pdf.p7m", deed, content_type="application/pkcs7-mime"),
+            actor=user,
+        )
+        _attach(filing, [DocKind.STATUTE], user, pdf)
+        if submit:
+            services.filing_submit(filing=filing, actor=user, today=today - timedelta(days=2))
+        created += 1
+    return created

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from pariter.filings import deadlines
+from pariter.filings import cades, deadlines
 from pariter.filings.kinds import SPECS, DocKind, Kind
 
 # Names that start JavaScript in a PDF: an action's /JS or /S /JavaScript, or a document-level name tree.
@@ -35,6 +35,10 @@ class PdfReport:
     warnings: list[str] = field(default_factory=list)
     pdfa_part: str = ""
     sha256: str = ""
+    # The PDF itself: the upload, or what a signed envelope (.p7m) carries; and who signed it, if anyone.
+    content: bytes = b""
+    signed: bool = False
+    signers: list[cades.Signer] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -66,15 +70,37 @@ def _has_javascript(node: Any, seen: set[int], budget: list[int]) -> bool:
     return False
 
 
+def _too_large(data: bytes, label: str) -> str:
+    if len(data) <= max_upload_bytes():
+        return ""
+    return _("%(name)s is larger than %(limit)d MB: split it or reduce its resolution.") % {
+        "name": label,
+        "limit": max_upload_bytes() // (1024 * 1024),
+    }
+
+
+def inspect_upload(data: bytes, *, name: str = "") -> PdfReport:
+    """Read an upload: a PDF, or a CAdES envelope (.p7m) whose signatures are verified and whose PDF is read."""
+    label = name or _("the file")
+    # An envelope carries the PDF's bytes, header included, within its first kilobyte: look for one first.
+    if cades.signed_data(data) is None and not name.lower().endswith(".p7m"):
+        return inspect_pdf(data, name=name)
+    if problem := _too_large(data, label):
+        return PdfReport(errors=[problem], signed=True)
+    envelope = cades.open_envelope(data, name=label)
+    if not envelope.ok:
+        return PdfReport(errors=envelope.errors, signed=True)
+    report = inspect_pdf(envelope.content, name=label)
+    report.signed, report.signers = True, envelope.signers
+    return report
+
+
 def inspect_pdf(data: bytes, *, name: str = "") -> PdfReport:
     """Read an upload as a PDF: refuse what is not one, is encrypted or carries JavaScript; warn if not PDF/A."""
-    report = PdfReport(sha256=hashlib.sha256(data).hexdigest())
+    report = PdfReport(sha256=hashlib.sha256(data).hexdigest(), content=data)
     label = name or _("the file")
-    if len(data) > max_upload_bytes():
-        report.errors.append(
-            _("%(name)s is larger than %(limit)d MB: split it or reduce its resolution.")
-            % {"name": label, "limit": max_upload_bytes() // (1024 * 1024)}
-        )
+    if problem := _too_large(data, label):
+        report.errors.append(problem)
         return report
     # A PDF starts with its header within the first kilobyte (ISO 32000-1, 7.5.2); the name proves nothing.
     if b"%PDF-" not in data[:1024]:

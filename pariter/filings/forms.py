@@ -145,7 +145,13 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Document"), choices=[(k.value, k.label) for k in DocKind if k != DocKind.OFFICE_ACT]
     )
-    file = forms.FileField(label=_("PDF file"), help_text=_("PDF/A preferred; no encryption, no JavaScript."))
+    file = forms.FileField(
+        label=_("PDF file, or signed PDF (.pdf.p7m)"),
+        help_text=_(
+            "PDF/A preferred; no encryption, no JavaScript. A digitally signed file (CAdES, .pdf.p7m) is accepted: "
+            "its signature is checked on upload."
+        ),
+    )
 
 
 class CashStatementForm(forms.Form):
@@ -174,17 +180,8 @@ class NoteForm(forms.Form):
     text = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
 
-class InlineSelect(forms.Select):
-    """A select that writes its options inline: the stock template includes two more templates per option,
-    which made the queue's five filters cost as much as its fifty rows."""
-
-    template_name = "filings/widgets/select.html"
-
-
 class QueueFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Type"), choices=[("", _("All")), *Kind.choices], required=False, widget=InlineSelect
-    )
+    kind = forms.ChoiceField(label=_("Type"), choices=[("", _("All")), *Kind.choices], required=False)
     state = forms.ChoiceField(
         label=_("State"),
         choices=[("", _("All"))]
@@ -199,23 +196,19 @@ class QueueFilterForm(forms.Form):
             )
         ],
         required=False,
-        widget=InlineSelect,
     )
     # The sections come from the register's cached reference list: the queue is read all day long.
-    section = forms.TypedChoiceField(
-        label=_("Section"), coerce=int, empty_value=None, required=False, widget=InlineSelect
-    )
+    section = forms.TypedChoiceField(label=_("Section"), coerce=int, empty_value=None, required=False)
     municipality = forms.CharField(label=_("Municipality"), max_length=200, required=False)
-    assignee = forms.ChoiceField(label=_("Assigned to"), required=False, widget=InlineSelect)
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
     # Controls only (CTS art. 93): choosing either shows the controls alone.
     control_scope = forms.ChoiceField(
-        label=_("Control scope"), choices=[("", _("All")), *ControlScope.choices], required=False, widget=InlineSelect
+        label=_("Control scope"), choices=[("", _("All")), *ControlScope.choices], required=False
     )
     control_method = forms.ChoiceField(
         label=_("Control method"),
         choices=[("", _("All")), *ControlMethod.choices],
         required=False,
-        widget=InlineSelect,
     )
 
     def __init__(self, *args: Any, officers: list[Any], **kwargs: Any) -> None:

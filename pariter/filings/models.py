@@ -257,6 +257,14 @@ class Filing(models.Model):
     def is_due_soon(self, today: date, days: int = 7) -> bool:
         return self.is_open and self.due_on is not None and today <= self.due_on <= deadlines.add_days(today, days)
 
+    def is_reply_due_soon(self, today: date, days: int = 7) -> bool:
+        """The entity's own term (to integrate, to observe, to comply) ends within `days`."""
+        return self.is_open and self.reply_by is not None and today <= self.reply_by <= deadlines.add_days(today, days)
+
+    @property
+    def reply_due_soon(self) -> bool:
+        return self.is_reply_due_soon(timezone.localdate())
+
     @property
     def authority_notice_pending(self) -> bool:
         return self.authority_notice_due_on is not None and self.authority_notified_on is None
@@ -496,10 +504,24 @@ class FilingEvent(models.Model):
         return rule.source if rule else ""
 
 
+class SignatureCheck(models.TextChoices):
+    # Every signature in the envelope verified (documents.cades); what differs is who signed.
+    REPRESENTATIVE = "representative", _("Signature verified: the legal representative signed")
+    OTHER_SIGNER = "other_signer", _("Signature verified, but the signer is not the legal representative")
+    UNCOMPARED = "uncompared", _("Signature verified; no codice fiscale of the legal representative to compare with")
+
+
 class FilingDocument(models.Model):
     filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("document"), max_length=16, choices=DocKind.choices)
+    # Always the PDF: for a signed upload, the PDF inside the envelope, which is kept as it came in `envelope`.
     file = models.FileField(_("file"), upload_to="filings/%Y/%m/", blank=True)
+    envelope = models.FileField(_("signed file (CAdES .p7m)"), upload_to="filings/%Y/%m/", blank=True)
+    signature = models.CharField(_("signature"), max_length=16, choices=SignatureCheck.choices, blank=True)
+    signer_name = models.CharField(_("signed by"), max_length=200, blank=True)
+    # Personal data: encrypted at rest (core.crypto), shown to the office only.
+    signer_tax_code_token = models.TextField(blank=True, editable=False)
+    signed_at = models.DateTimeField(_("signed on (as declared by the signer)"), null=True, blank=True)
     name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
@@ -526,6 +548,26 @@ class FilingDocument(models.Model):
     @property
     def is_office_act(self) -> bool:
         return self.kind == DocKind.OFFICE_ACT
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(self.signature)
+
+    @property
+    def pdf_name(self) -> str:
+        """The name of the PDF itself: "statuto.pdf.p7m" is "statuto.pdf" once unwrapped."""
+        name = self.name
+        while name.lower().endswith(".p7m"):
+            name = name[:-4]
+        return name if name.lower().endswith(".pdf") else f"{name}.pdf"
+
+    @property
+    def signer_tax_code(self) -> str:
+        return crypto.decrypt(self.signer_tax_code_token) if self.signer_tax_code_token else ""
+
+    @signer_tax_code.setter
+    def signer_tax_code(self, value: str) -> None:
+        self.signer_tax_code_token = crypto.encrypt(value) if value else ""
 
     @property
     def act_label(self) -> str:

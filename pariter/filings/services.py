@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -19,8 +20,9 @@ from pariter.core import services as core_services
 from pariter.core.models import Municipality, Organisation, OrganisationKind, User
 from pariter.core.validators import normalise_tax_code, validate_tax_code
 from pariter.filings import deadlines
+from pariter.filings.cades import Signer
 from pariter.filings.deadlines import ClockError, Silence
-from pariter.filings.documents import inspect_pdf, max_upload_bytes, required_documents
+from pariter.filings.documents import inspect_upload, max_upload_bytes, required_documents
 from pariter.filings.kinds import OPEN_STATES, SPECS, Action, DocKind, Kind, State
 from pariter.filings.models import (
     AntimafiaCheck,
@@ -39,6 +41,7 @@ from pariter.filings.models import (
     NotaryRefusal,
     ProtocolCounter,
     SizeDeclaration,
+    SignatureCheck,
 )
 from pariter.registry import services as registry_services
 from pariter.registry.models import CancellationCause, Entity, EntityStatus, OfficeHolderRole, RegistrationRoute
@@ -310,7 +313,7 @@ def document_add(
             }
         )
     data = _read_upload(upload)
-    report = inspect_pdf(data, name=name)
+    report = inspect_upload(data, name=name)
     if report.errors:
         raise ValidationError({"file": report.errors})
     document = FilingDocument(
@@ -322,12 +325,60 @@ def document_add(
         pdfa_part=report.pdfa_part,
         uploaded_by=actor,
     )
-    upload.seek(0)
-    document.file.save(f"{uuid.uuid4().hex}.pdf", upload, save=False)
+    warnings = list(report.warnings)
+    stem = uuid.uuid4().hex
+    if report.signed:
+        warnings.extend(_record_signers(document, report.signers, representatives=_representative_tax_codes(filing)))
+        document.envelope.save(f"{stem}.pdf.p7m", ContentFile(data), save=False)
+        document.file.save(f"{stem}.pdf", ContentFile(report.content), save=False)
+    else:
+        upload.seek(0)
+        document.file.save(f"{stem}.pdf", upload, save=False)
     document.save()
     if filing.state != State.DRAFT:
         _event(filing, EventCode.DOCUMENT_ADDED, actor=actor, note=name, due_before=filing.due_on, document=document)
-    return document, report.warnings
+    return document, warnings
+
+
+def _representative_tax_codes(filing: Filing) -> set[str]:
+    """The codici fiscali of the filing's legal representative: the one given in the filing, and the register's."""
+    codes = {filing.representative_tax_code}
+    if filing.entity_id is not None:
+        codes.update(
+            filing.entity.office_holders.filter(  # type: ignore[union-attr]
+                role=OfficeHolderRole.LEGAL_REPRESENTATIVE, ends_on__isnull=True
+            ).values_list("tax_code", flat=True)
+        )
+    return {normalise_tax_code(code) for code in codes if code}
+
+
+def _record_signers(document: FilingDocument, signers: list[Signer], *, representatives: set[str]) -> list[str]:
+    """Note on the document who signed; warn, without refusing, when the legal representative is not among them."""
+    representative = next((s for s in signers if s.tax_code and s.tax_code in representatives), None)
+    signer = representative or signers[0]
+    document.signer_name = "; ".join(dict.fromkeys(s.name for s in signers))[:200]
+    document.signer_tax_code = signer.tax_code
+    document.signed_at = signer.signed_at
+    if representative is not None:
+        document.signature = SignatureCheck.REPRESENTATIVE
+        return []
+    if not representatives:
+        document.signature = SignatureCheck.UNCOMPARED
+        return [
+            _(
+                "%(name)s is signed by %(signer)s: give the legal representative's codice fiscale so that the office "
+                "can see who signed."
+            )
+            % {"name": document.name, "signer": document.signer_name}
+        ]
+    document.signature = SignatureCheck.OTHER_SIGNER
+    return [
+        _(
+            "%(name)s is signed by %(signer)s, who is not the legal representative: the office may ask for the "
+            "legal representative's signature."
+        )
+        % {"name": document.name, "signer": document.signer_name}
+    ]
 
 
 @transaction.atomic
@@ -336,6 +387,7 @@ def document_remove(*, document: FilingDocument) -> None:
     if filing.state != State.DRAFT or document.is_office_act:
         raise ValidationError(_("Only documents of a draft can be removed."))
     document.file.delete(save=False)
+    document.envelope.delete(save=False)
     document.delete()
 
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("pratiche/<int:pk>/", views.portal_filing, name="portal_filing"),
     path("pratiche/<int:pk>/documenti/", views.portal_upload, name="portal_upload"),
     path("pratiche/<int:pk>/documenti/<int:document_pk>/", views.document, name="document"),
+    path("pratiche/<int:pk>/documenti/<int:document_pk>/firmato/", views.document_signed, name="document_signed"),
     path("pratiche/<int:pk>/dati/", views.portal_edit, name="portal_edit"),
     path("pratiche/<int:pk>/rendiconto/", views.portal_figures, name="portal_figures"),
     path("pratiche/<int:pk>/dimensioni/", views.portal_size, name="portal_size"),

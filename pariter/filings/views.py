@@ -211,10 +211,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail_context(filing: Filing, request: HttpRequest, **extra: Any) -> dict[str, Any]:
     today = timezone.localdate()
+    documents = selectors.documents(filing)
     return {
         "filing": filing,
         "events": selectors.timeline(filing),
-        "documents": selectors.documents(filing),
+        "documents": documents,
+        "any_signed": any(d.is_signed for d in documents),
         "notes": selectors.notes(filing),
         "actions": filing.allowed_actions(),
         "note_form": NoteForm(),
@@ -442,10 +444,25 @@ def document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     doc = access.get_document_for_user(request, pk, document_pk)
     if not doc.file:
         raise Http404
-    response = FileResponse(doc.file.open("rb"), content_type="application/pdf", filename=doc.name)
+    # A signed upload is shown by the PDF it carries; its envelope is downloaded from document_signed.
+    response = FileResponse(doc.file.open("rb"), content_type="application/pdf", filename=doc.pdf_name)
     response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline")
     response["X-Content-Type-Options"] = "nosniff"
     return response  # type: ignore[return-value]  # a FileResponse streams, but is an HttpResponseBase all the same
+
+
+@require_login
+@require_GET
+def document_signed(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """The signed original (CAdES .p7m) of a document, downloaded, to check it with the signer's own software."""
+    doc = access.get_document_for_user(request, pk, document_pk)
+    if not doc.envelope:
+        raise Http404
+    response = FileResponse(
+        doc.envelope.open("rb"), content_type="application/pkcs7-mime", as_attachment=True, filename=doc.name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response  # type: ignore[return-value]
 
 
 # --- Entities' portal ----------------------------------------------------------------------------------------
@@ -506,6 +523,7 @@ def _portal_context(request: HttpRequest, filing: Filing, **extra: Any) -> dict[
         "refusals": selectors.refusals_for(filing.organisation) if filing.kind == Kind.AFTER_NOTARY_REFUSAL else [],
         "events": selectors.timeline(filing),
         "documents": documents,
+        "any_signed": any(d.is_signed for d in documents),
         "upload_form": UploadForm(),
         "cash_form": CashStatementForm(
             initial={

@@ -8,11 +8,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from pariter.core.models import Organisation
 from pariter.filings import services
 from pariter.filings.kinds import Action, DocKind, Kind
 from tests.browser.conftest import assert_accessible, sign_in_browser
 from tests.conftest import signed_in
-from tests.filings.conftest import make_pdf, upload
+from tests.filings.conftest import make_pdf, make_signed, upload
 from tests.registry.factories import ensure_reference_data, register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,6 +37,10 @@ def filings(settings, tmp_path, airc, eve, oscar, alice):
         representative_name="Eve",
     )
     services.document_add(filing=migration, kind=DocKind.STATUTE, upload=upload(data=make_pdf(pdfa=False)), actor=eve)
+    # A signed document, so the pages show its signer, its check and what the check leaves out.
+    services.document_add(
+        filing=migration, kind=DocKind.STATUTE, upload=upload("statuto.pdf.p7m", make_signed()), actor=eve
+    )
     migration = services.filing_submit(filing=migration, actor=eve, today=date.today())
     services.filing_act(filing=migration, action=Action.TAKE_CHARGE, actor=oscar, version=migration.version)
     migration.refresh_from_db()
@@ -45,7 +50,36 @@ def filings(settings, tmp_path, airc, eve, oscar, alice):
         actor=oscar,
         version=migration.version,
         note="Statuto firmato",
+        days=5,  # the entity's reply is due within 7 days: the portal's badge
     )
+    # A deposit of changes made a month after its 30 days: the portal's "days late" badge (CTS art. 48 c.3).
+    late = services.filing_create(
+        organisation=airc,
+        kind=Kind.DEED_UPDATE,
+        actor=eve,
+        changed_on=date.today() - timedelta(days=60),
+        representative_name="Eve",
+    )
+    services.document_add(filing=late, kind=DocKind.CHANGED_DEED, upload=upload(), actor=eve)
+    services.filing_submit(filing=late, actor=eve, today=date.today())
+    # Two registrations in the queue: one whose 60 days end within a week, one past them.
+    for name, tax_code, age in (
+        ("Associazione In Scadenza", "97000050159", 56),
+        ("Associazione Scaduta", "97000060158", 80),
+    ):
+        applicant = Organisation.objects.create(
+            name=name, kind="third_sector", tax_code=tax_code, municipality=airc.municipality, pec="x@pec.it"
+        )
+        registration = services.filing_create(
+            organisation=applicant,
+            kind=Kind.REGISTRATION,
+            actor=eve,
+            section=Section.objects.get(letter="b"),
+            representative_name="Anna",
+        )
+        for doc in (DocKind.DEED_OF_INCORPORATION, DocKind.STATUTE):
+            services.document_add(filing=registration, kind=doc, upload=upload(), actor=eve)
+        services.filing_submit(filing=registration, actor=eve, today=date.today() - timedelta(days=age))
     accounts = services.filing_create(
         organisation=airc,
         kind=Kind.ANNUAL_ACCOUNTS,
@@ -66,6 +100,9 @@ def filings(settings, tmp_path, airc, eve, oscar, alice):
 
 def test_the_workbench_pages(page, live_server, oscar, filings):
     sign_in_browser(page, signed_in(oscar), live_server.url)
+    page.goto(reverse("filings:queue"))
+    # Both deadline badges are on the page axe checks: "overdue" and "within 7 days".
+    assert page.locator("tbody .badge.bg-danger").count() >= 1 and page.locator("tbody .badge.bg-warning").count() >= 1
     for url in [
         reverse("filings:queue"),
         reverse("filings:queue") + "?kind=migration",
@@ -102,6 +139,9 @@ def test_the_bulk_reports(page, live_server, oscar, filings):
 
 def test_the_portal_pages(page, live_server, eve, filings):
     sign_in_browser(page, signed_in(eve), live_server.url)
+    page.goto(reverse("filings:portal"))
+    # Both badges are on the page axe checks: a reply due within 7 days, a deposit made days late.
+    assert page.locator("tbody .badge.bg-danger").count() == 1 and page.locator("tbody .badge.bg-warning").count() == 1
     for url in [
         reverse("filings:portal"),
         reverse("filings:portal_filing", args=[filings["migration"].pk]),
@@ -170,6 +210,8 @@ def notary_world(settings, tmp_path, oscar, milano):  # type: ignore[no-untyped-
 
 def test_the_notary_pages(page, live_server, notary_world):
     sign_in_browser(page, signed_in(notary_world["nora"].user), live_server.url)
+    page.goto(reverse("filings:notary_home"))
+    assert page.locator("tbody .badge.bg-danger").count() == 1  # the deed deposited past the notary's 20 days
     for url in [
         reverse("filings:notary_home"),
         reverse("filings:portal_filing", args=[notary_world["draft"].pk]),

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import io
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.serialization import pkcs7
+from cryptography.x509.oid import NameOID
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, TextStringObject
@@ -43,6 +50,63 @@ def make_pdf(*, pdfa: bool = True, javascript: bool = False, password: str = "")
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+@cache
+def _signing_key(kind: str) -> rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey:
+    """One key per kind for the whole run: making RSA keys is slow, and the certificates differ anyway."""
+    return ec.generate_private_key(ec.SECP256R1()) if kind == "ec" else rsa.generate_private_key(65537, 2048)
+
+
+def make_signed(
+    content: bytes | None = None,
+    *,
+    tax_code: str = "RRANNA80A41F205C",
+    given_name: str = "Anna",
+    surname: str = "Aurora",
+    key_type: str = "rsa",
+    encoding: str = "der",
+    valid_from: datetime | None = None,
+    valid_days: int = 365,
+    detached: bool = False,
+) -> bytes:
+    """A CAdES-like envelope (CMS SignedData with signed attributes) of a PDF, signed by a self-made certificate.
+
+    Like an Italian qualified certificate, the subject carries the codice fiscale as serialNumber "TINIT-<CF>".
+    key_type: "rsa" (PKCS#1 v1.5), "pss" (RSASSA-PSS) or "ec" (ECDSA P-256); encoding: "der", "pem" or "base64".
+    """
+    key = _signing_key("ec" if key_type == "ec" else "rsa")
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "IT"),
+            x509.NameAttribute(NameOID.GIVEN_NAME, given_name),
+            x509.NameAttribute(NameOID.SURNAME, surname),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, f"TINIT-{tax_code}"),
+            x509.NameAttribute(NameOID.COMMON_NAME, f"{given_name} {surname}"),
+        ]
+    )
+    start = valid_from or datetime.now(tz=UTC) - timedelta(days=1)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + timedelta(days=valid_days))
+        .sign(key, hashes.SHA256())
+    )
+    pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.DIGEST_LENGTH)
+    options = [pkcs7.PKCS7Options.Binary] + ([pkcs7.PKCS7Options.DetachedSignature] if detached else [])
+    der = (
+        pkcs7.PKCS7SignatureBuilder()
+        .set_data(make_pdf() if content is None else content)
+        .add_signer(certificate, key, hashes.SHA256(), rsa_padding=pss if key_type == "pss" else None)
+        .sign(serialization.Encoding.DER, options)
+    )
+    if encoding == "pem":
+        return b"-----BEGIN PKCS7-----\n" + base64.encodebytes(der) + b"-----END PKCS7-----\n"
+    return base64.encodebytes(der) if encoding == "base64" else der
 
 
 def upload(name: str = "statuto.pdf", data: bytes | None = None) -> SimpleUploadedFile:
@@ -90,7 +154,10 @@ def applicant(milano, sections) -> Organisation:  # type: ignore[no-untyped-def]
     )
 
 
-def submitted_registration(applicant, user, sections, *, on=date(2026, 3, 2), kind=Kind.REGISTRATION) -> Filing:  # type: ignore[no-untyped-def]
+def submitted_registration(
+    applicant, user, sections, *, on=date(2026, 3, 2), kind=Kind.REGISTRATION, **fields
+) -> Filing:  # type: ignore[no-untyped-def]
+    """A registration with its documents, submitted `on`; `fields` go to the draft (standard_statute, …)."""
     filing = services.filing_create(
         organisation=applicant,
         kind=kind,
@@ -98,6 +165,7 @@ def submitted_registration(applicant, user, sections, *, on=date(2026, 3, 2), ki
         section=sections["b"],
         representative_name="Anna Aurora",
         representative_tax_code="RRANNA80A41F205C",
+        **fields,
     )
     needed = {
         Kind.REGISTRATION: [DocKind.DEED_OF_INCORPORATION, DocKind.STATUTE],

@@ -14,28 +14,17 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from pariter.filings import selectors, services, tasks
-from pariter.filings.kinds import Action, DocKind, Kind, State
+from pariter.filings.kinds import Action, Kind, State
 from pariter.filings.models import Filing
 from pariter.registry.models import CancellationCause, EntityStatus
 from tests.conftest import signed_in
-from tests.filings.conftest import upload
+from tests.filings.conftest import submitted_registration
 
 pytestmark = pytest.mark.django_db
 
 
 def registered(applicant, eve, oscar, sections, *, prior: bool, on=date(2026, 12, 10)) -> Filing:  # type: ignore[no-untyped-def]
-    filing = services.filing_create(
-        organisation=applicant,
-        kind=Kind.REGISTRATION,
-        actor=eve,
-        section=sections["b"],
-        representative_name="Anna Aurora",
-        prior_legal_personality=prior,
-    )
-    for kind in (DocKind.DEED_OF_INCORPORATION, DocKind.STATUTE):
-        services.document_add(filing=filing, kind=kind, upload=upload(), actor=eve)
-    services.size_declaration_save(filing=filing, closed_years=0)
-    filing = services.filing_submit(filing=filing, actor=eve, today=date(2026, 11, 2))
+    filing = submitted_registration(applicant, eve, sections, on=date(2026, 11, 2), prior_legal_personality=prior)
     filing = services.filing_act(
         filing=filing, action=Action.TAKE_CHARGE, actor=oscar, version=filing.version, today=date(2026, 11, 3)
     )
@@ -121,18 +110,7 @@ def test_cancelling_an_entity_registered_as_a_legal_person_of_dpr_361_owes_the_n
 
 
 def test_silence_that_registers_also_opens_the_duty(applicant, eve, sections):
-    filing = services.filing_create(
-        organisation=applicant,
-        kind=Kind.REGISTRATION,
-        actor=eve,
-        section=sections["b"],
-        representative_name="Anna Aurora",
-        prior_legal_personality=True,
-    )
-    for kind in (DocKind.DEED_OF_INCORPORATION, DocKind.STATUTE):
-        services.document_add(filing=filing, kind=kind, upload=upload(), actor=eve)
-    services.size_declaration_save(filing=filing, closed_years=0)
-    services.filing_submit(filing=filing, actor=eve, today=date(2026, 3, 2))
+    filing = submitted_registration(applicant, eve, sections, on=date(2026, 3, 2), prior_legal_personality=True)
     assert services.filing_expire(filing=filing, today=date(2026, 5, 5)) == "accepted_silence"
     filing.refresh_from_db()
     assert filing.authority_notice_due_on == date(2026, 5, 20) and filing.is_open

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from pariter.filings.models import Filing
+from pariter.filings.models import Filing, FilingDocument, Notary
 from tests.registry.factories import register
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,14 @@ def test_it_creates_filings_in_many_states_once(oscar, eve, airc_entity, milano,
     assert Filing.objects.values("state").distinct().count() >= 4
     assert Filing.objects.filter(kind="registration").exists()
     assert Filing.objects.filter(organisation=airc_entity.organisation, state="integration").exists()
+    # The demo notary, enabled by the office, with a notarial registration submitted and one in draft.
+    notary = Notary.objects.get(user__email="notaio@pariter.test")
+    assert notary.is_active_on(date.today()) and notary.user.check_password("pariter-demo-2026")
+    assert sorted(notary.filings.values_list("state", flat=True)) == ["draft", "submitted"]
+    assert "notaio@pariter.test" in out.getvalue()
+    # Signed documents show both outcomes: the representative signed, and someone else (the notary) signed.
+    signatures = set(FilingDocument.objects.exclude(signature="").values_list("signature", flat=True))
+    assert signatures == {"representative", "other_signer"}
     call_command("filings_demo", stdout=out)
     assert "nothing to add" in out.getvalue()
 

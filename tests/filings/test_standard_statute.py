@@ -14,24 +14,13 @@ from django.urls import reverse
 from pariter.filings import deadlines, services
 from pariter.filings.kinds import DocKind, Kind, State
 from tests.conftest import signed_in
-from tests.filings.conftest import upload
+from tests.filings.conftest import submitted_registration, upload
 
 pytestmark = pytest.mark.django_db
 
 
 def registration(applicant, eve, sections, *, standard: bool, on=date(2026, 3, 2)):  # type: ignore[no-untyped-def]
-    filing = services.filing_create(
-        organisation=applicant,
-        kind=Kind.REGISTRATION,
-        actor=eve,
-        section=sections["b"],
-        representative_name="Anna Aurora",
-        standard_statute=standard,
-    )
-    for kind in (DocKind.DEED_OF_INCORPORATION, DocKind.STATUTE):
-        services.document_add(filing=filing, kind=kind, upload=upload(), actor=eve)
-    services.size_declaration_save(filing=filing, closed_years=0)
-    return services.filing_submit(filing=filing, actor=eve, today=on)
+    return submitted_registration(applicant, eve, sections, on=on, standard_statute=standard)
 
 
 def test_the_office_has_30_days_and_the_timeline_says_why(applicant, eve, sections):

@@ -136,3 +136,28 @@ def test_the_data_of_a_draft_can_be_completed_and_bad_input_is_refused(as_eve, e
     assert response.status_code == 302
     filing.refresh_from_db()
     assert (filing.representative_name, filing.changed_on.isoformat()) == ("Eve Rappresentante", "2026-01-10")
+
+
+def test_the_list_flags_a_reply_due_within_a_week_and_a_late_deposit(as_eve, eve, oscar, airc_entity):
+    from datetime import timedelta
+
+    today = date.today()
+    late = services.filing_create(
+        organisation=airc_entity.organisation,
+        kind=Kind.DEED_UPDATE,
+        actor=eve,
+        changed_on=today - timedelta(days=45),
+        pec="airc@pec.it",
+    )
+    services.document_add(filing=late, kind="changed_deed", upload=upload(), actor=eve)
+    late = services.filing_submit(filing=late, actor=eve, today=today)
+    late = services.filing_act(filing=late, action=Action.TAKE_CHARGE, actor=oscar, version=late.version)
+    response = as_eve.get(reverse("filings:portal"))
+    assert late.days_late() > 0
+    assert f"{late.days_late()} giorni di ritardo" in response.text or f"{late.days_late()} days late" in response.text
+    assert "bg-warning" not in response.text
+    services.filing_act(
+        filing=late, action=Action.REQUEST_INTEGRATION, actor=oscar, version=late.version, note="Verbale", days=5
+    )
+    response = as_eve.get(reverse("filings:portal"))
+    assert response.text.count('class="badge bg-warning"') == 1

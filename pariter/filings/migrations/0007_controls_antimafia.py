@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('filings', '0005_notaries_and_duties'),
+        ('filings', '0006_cades_document_signature'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

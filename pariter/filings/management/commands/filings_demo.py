@@ -17,7 +17,10 @@ from pariter.filings.models import Filing
 
 
 class Command(BaseCommand):
-    help = "Create demo filings (registrations, accounts, migrations, warnings, cancellations, opinions)."
+    help = (
+        "Create demo filings (registrations, accounts, migrations, warnings, cancellations, opinions) and a demo "
+        "notary with notarial registrations."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--count", type=int, default=80, help="Filings on registered entities (default 80).")
@@ -38,3 +41,7 @@ class Command(BaseCommand):
         except demo.DemoError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS(f"{result.filings} demo filings created."))
+        self.stdout.write(
+            f"Demo notary: {demo.DEMO_NOTARY_EMAIL} (the demo password), at /notaio/pratiche/; "
+            "like office staff, a notary sets up an authenticator app (TOTP) at the first sign-in."
+        )
