@@ -40,8 +40,8 @@ from pariter.filings.models import (
     Notary,
     NotaryRefusal,
     ProtocolCounter,
-    SizeDeclaration,
     SignatureCheck,
+    SizeDeclaration,
 )
 from pariter.registry import services as registry_services
 from pariter.registry.models import CancellationCause, Entity, EntityStatus, OfficeHolderRole, RegistrationRoute
