@@ -79,6 +79,7 @@ def filings(settings, tmp_path, airc, eve, oscar, alice):
         )
         for doc in (DocKind.DEED_OF_INCORPORATION, DocKind.STATUTE):
             services.document_add(filing=registration, kind=doc, upload=upload(), actor=eve)
+        services.size_declaration_save(filing=registration, closed_years=0)  # newly constituted: no antimafia check
         services.filing_submit(filing=registration, actor=eve, today=date.today() - timedelta(days=age))
     accounts = services.filing_create(
         organisation=airc,
