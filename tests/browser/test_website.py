@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -123,6 +124,22 @@ def test_saving_a_legal_page_in_the_editor_keeps_languages_and_abbreviations(pag
     assert saved.count("<abbr title=") == 5
     assert '<span lang="en">European Union Public Licence</span>' in saved
     assert not errors, errors
+    _leave_the_editor(page, alice)
+
+
+def _leave_the_editor(page, user) -> None:  # type: ignore[no-untyped-def]
+    """Close the editor and wait until Wagtail has released its editing session.
+
+    The editor pings the live server and, when it unloads, sends a release beacon; the live server answers on its
+    own thread over the test's shared SQLite connection, so a request still running when the test database is
+    flushed makes the flush fail ("cannot start a transaction within a transaction").
+    """
+    from wagtail.admin.models import EditingSession
+
+    page.goto("about:blank")
+    deadline = time.monotonic() + 5
+    while EditingSession.objects.filter(user=user).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def test_the_megamenu_works_from_the_keyboard_and_passes_axe_open(page, live_server, website):
