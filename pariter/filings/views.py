@@ -334,46 +334,33 @@ def control_start(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access.require_officer
-@require_POST
-def control_notify(request: HttpRequest, pk: int) -> HttpResponse:
+def _control_post(request: HttpRequest, pk: int, form_class: type, service: Any, done: str, slot: str) -> HttpResponse:
+    """An officer's form on a control's page: the service on success, else the page again with the form's errors."""
     filing = access.get_filing_for_officer(request, pk)
-    form = ControlNoticeForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.control_notify(
-                filing=filing,
-                actor=request.user,  # type: ignore[arg-type]
-                **form.cleaned_data,
-            )
+            service(filing=filing, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, _("Communication sent: the entity now sees the control on its portal."))
+            messages.success(request, done)
             return redirect("filings:detail", pk=pk)
-    return render(
-        request, "filings/detail.html", _detail_context(filing, request, control_notice_form=form), status=400
-    )
+    return render(request, "filings/detail.html", _detail_context(filing, request, **{slot: form}), status=400)
+
+
+@access.require_officer
+@require_POST
+def control_notify(request: HttpRequest, pk: int) -> HttpResponse:
+    done = _("Communication sent: the entity now sees the control on its portal.")
+    return _control_post(request, pk, ControlNoticeForm, services.control_notify, done, "control_notice_form")
 
 
 @access.require_officer
 @require_POST
 def control_conclude(request: HttpRequest, pk: int) -> HttpResponse:
-    filing = access.get_filing_for_officer(request, pk)
-    form = ControlConcludeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.control_conclude(
-                filing=filing,
-                actor=request.user,  # type: ignore[arg-type]
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Findings recorded: the letter is on its way to the entity's PEC."))
-            return redirect("filings:detail", pk=pk)
-    return render(request, "filings/detail.html", _detail_context(filing, request, control_form=form), status=400)
+    done = _("Findings recorded: the letter is on its way to the entity's PEC.")
+    return _control_post(request, pk, ControlConcludeForm, services.control_conclude, done, "control_form")
 
 
 @access.require_officer
