@@ -189,6 +189,8 @@ def pytest_collection_modifyitems(config, items) -> None:  # type: ignore[no-unt
     for item in items:
         if "postgres" in item.keywords and vendor != "postgresql":
             item.add_marker(pytest.mark.skip(reason="PostgreSQL-only path; run with DATABASE_URL=postgres://…"))
+        if "sqlite" in item.keywords and vendor != "sqlite3":
+            item.add_marker(pytest.mark.skip(reason="SQLite-only path; run without DATABASE_URL"))
         # In CI a missing browser must fail the run, not skip quietly.
         if "browser" in item.keywords and no_browser and not os.environ.get("CI"):
             item.add_marker(pytest.mark.skip(reason="install the Debian package 'chromium' to run browser tests"))

@@ -74,12 +74,18 @@ def keyset_page[T: Model](
     size: int,
     scope: str,
     descending: bool = False,
+    sort: Sequence[str] | None = None,
 ) -> KeysetPage[T]:
-    """One page of `queryset` sorted on `order` (the last field must be unique)."""
+    """One page of `queryset` sorted on `order` (the last field must be unique).
+
+    `sort`, if given, is what the query sorts on instead: values that order the rows exactly as `order` does but
+    that an index reads faster. Cursors still hold `order`'s values, so they survive a change of `sort`.
+    """
     direction = "n"
     qs = queryset
-    forward = [f"-{f}" for f in order] if descending else list(order)
-    backward = list(order) if descending else [f"-{f}" for f in order]
+    by = list(sort or order)
+    forward = [f"-{f}" for f in by] if descending else by
+    backward = by if descending else [f"-{f}" for f in by]
     if cursor:
         key, direction = decode_cursor(cursor, scope)
         if len(key) != len(order):
@@ -100,6 +106,15 @@ def keyset_page[T: Model](
         items=items,
         next_cursor=encode_cursor(_key(items[-1], order), "n", scope) if items and has_next else None,
         prev_cursor=encode_cursor(_key(items[0], order), "p", scope) if items and has_prev else None,
+    )
+
+
+def first_page[T: Model](items: list[T], *, more: bool, order: Sequence[str], scope: str) -> KeysetPage[T]:
+    """The first page, for a caller that has read its rows another way: the cursors `keyset_page` would give."""
+    return KeysetPage(
+        items=items,
+        next_cursor=encode_cursor(_key(items[-1], order), "n", scope) if items and more else None,
+        prev_cursor=None,
     )
 
 

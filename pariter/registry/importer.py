@@ -51,6 +51,7 @@ from django.utils import timezone
 import pariter
 from pariter.core import audit
 from pariter.core.models import Organisation, OrganisationKind, OrganisationSource
+from pariter.registry import search
 from pariter.registry.entries import PUBLIC_FIELDS, _iso
 from pariter.registry.ministry import (
     CellValue,
@@ -1137,5 +1138,6 @@ def import_ministry_file(
     audit.record(AUDIT_ACTION, changes=report.counts(), reason=report.filename)
     if report.created or report.updated:
         register_changed()  # the rows went in without model signals
+        search.refresh_statistics(connection)  # the planner's statistics; SQLite's names in name order
     report.seconds = time.perf_counter() - started
     return report

@@ -13,7 +13,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from pariter.core.models import Municipality
-from pariter.core.pagination import BoundedCount, KeysetPage, keyset_page
+from pariter.core.pagination import BoundedCount, KeysetPage, first_page, keyset_page
 from pariter.core.validators import normalise_tax_code
 from pariter.registry import search
 from pariter.registry.entries import documents_of, entities_with_rows, entry_snapshot
@@ -59,8 +59,13 @@ def public_entities() -> QuerySet[Entity]:
     return Entity.objects.filter(repertory_number__isnull=False, status__in=PUBLIC_STATUSES)
 
 
-def _filtered(filters: EntitySearch, *, walk: bool = False) -> QuerySet[Entity]:
-    """The public entries that pass `filters`.
+def _selective(filters: EntitySearch) -> bool:
+    """Whether a filter other than the words narrows the entities much."""
+    return bool(filters.tax_code or filters.repertory_number or filters.municipality or filters.section)
+
+
+def _narrowed(filters: EntitySearch, *, walk: bool = False) -> QuerySet[Entity]:
+    """The public entries that pass every filter but the words of the name.
 
     `walk` says the caller wants the first rows in name order from a result known to be big, so on SQLite the
     filters are written to walk the name index, each row tested by key. Otherwise they are written for
@@ -91,12 +96,20 @@ def _filtered(filters: EntitySearch, *, walk: bool = False) -> QuerySet[Entity]:
         qs = qs.filter(five_per_thousand=filters.five_per_thousand)
     if filters.in_network is not None:
         qs = qs.filter(in_network=filters.in_network)
+    return qs
+
+
+def _filtered(filters: EntitySearch, *, walk: bool = False) -> QuerySet[Entity]:
+    """The public entries that pass `filters` (see `_narrowed` for `walk`)."""
     # Streaming the full-text matches only pays when no other filter narrows the entities much.
-    selective = bool(filters.tax_code or filters.repertory_number or filters.municipality or filters.section)
-    return search.filter_by_name(qs, filters.text, walk=walk, streamed=not walk and not selective)
+    return search.filter_by_name(
+        _narrowed(filters, walk=walk), filters.text, walk=walk, streamed=not walk and not _selective(filters)
+    )
 
 
 _UNINDEXED_NAME = "registry_entity.sort_name || ''"  # the same value and collation as sort_name, without its index
+ORDER = ("sort_name", "id")
+SCOPE = "registry"
 
 
 def search_entities(
@@ -104,15 +117,22 @@ def search_entities(
 ) -> SearchResults:
     """One page of public entries in a stable order (name, then id), and a count bounded at COUNT_LIMIT.
 
-    With filters, the first query lists at most COUNT_LIMIT + 1 matching ids in any order: it gives the bounded
-    count, and it chooses the page's plan. Up to COUNT_LIMIT matches, the page is read by primary key and sorted
-    (cheap, and immune to a planner that would walk the name index looking for a rare word); beyond, the matches
-    are common enough for walking the name index to find a page after a few rows. Without filters, the index is
-    walked and nothing is counted. Either way four queries: the candidates, the page, its municipalities and its
-    sections.
+    On SQLite, words without a selective filter are read in name order straight from the full-text index
+    (`search.in_name_order`): one query gives the bounded count and the first page's keys.
+
+    Otherwise, with filters, the first query lists at most COUNT_LIMIT + 1 matching ids in any order: it gives the
+    bounded count, and it chooses the page's plan. Up to COUNT_LIMIT matches, the page is read by primary key and
+    sorted (cheap, and immune to a planner that would walk the name index looking for a rare word); beyond, the
+    matches are common enough for walking the name index to find a page after a few rows. Without filters, the
+    index is walked and nothing is counted. Either way four queries: the candidates, the page, its municipalities
+    and its sections.
     """
+    if filters.text and not _selective(filters):
+        in_order = search.in_name_order(_narrowed(filters), filters.text)
+        if in_order is not None:
+            return _search_in_name_order(in_order, filters, cursor=cursor, size=size, with_count=with_count)
     count = None
-    order = ("sort_name", "id")
+    order = ORDER
     if filters.is_empty:
         qs = public_entities()
     else:
@@ -126,17 +146,33 @@ def search_entities(
             unindexed_name = RawSQL(_UNINDEXED_NAME, ())  # noqa: S611  (a constant expression, no parameter)
             qs = public_entities().filter(pk__in=ids).annotate(unindexed_name=unindexed_name)
             order = ("unindexed_name", "id")
-    page = keyset_page(
-        # The municipalities come in a query of their own, for the page's rows only: joined before the sort, they
-        # made PostgreSQL hash the whole table of 19,000 municipalities for a few hundred matches.
-        qs.only(*SUMMARY_FIELDS).prefetch_related(Prefetch("municipality", Municipality.objects.only(*_PLACE))),
-        order=order,
-        cursor=cursor,
-        size=size,
-        scope="registry",
-    )
+    page = keyset_page(_summaries(qs), order=order, cursor=cursor, size=size, scope=SCOPE)
     _attach_current_sections(page.items)
     return SearchResults(page=page, count=count if with_count else None, filters=filters)
+
+
+def _search_in_name_order(
+    qs: QuerySet[Entity], filters: EntitySearch, *, cursor: str | None, size: int, with_count: bool
+) -> SearchResults:
+    """`search_entities` over matches that carry their position in name order (`search.NAME_POSITION`)."""
+    ids = list(qs.order_by(search.NAME_POSITION).values_list("pk", flat=True)[: max(COUNT_LIMIT, size) + 1])
+    count = BoundedCount(min(len(ids), COUNT_LIMIT), len(ids) > COUNT_LIMIT)
+    if cursor is None:
+        # The first page's keys are the first of the candidates: the page is read by key.
+        rows = _summaries(public_entities().filter(pk__in=ids[:size])).in_bulk()
+        items = [rows[pk] for pk in ids[:size] if pk in rows]
+        page = first_page(items, more=len(ids) > size, order=ORDER, scope=SCOPE)
+    else:
+        by_position = (search.NAME_POSITION,)
+        page = keyset_page(_summaries(qs), order=ORDER, sort=by_position, cursor=cursor, size=size, scope=SCOPE)
+    _attach_current_sections(page.items)
+    return SearchResults(page=page, count=count if with_count else None, filters=filters)
+
+
+def _summaries(qs: QuerySet[Entity]) -> QuerySet[Entity]:
+    # The municipalities come in a query of their own, for the page's rows only: joined before the sort, they
+    # made PostgreSQL hash the whole table of 19,000 municipalities for a few hundred matches.
+    return qs.only(*SUMMARY_FIELDS).prefetch_related(Prefetch("municipality", Municipality.objects.only(*_PLACE)))
 
 
 # What a result row shows, on the page and in the API: reading only these keeps a page of 25 rows cheap.

@@ -20,7 +20,7 @@ from django.db import connection
 from django.tasks import TaskResultStatus, task, task_backends
 from django.utils import timezone
 
-from pariter.registry import opendata
+from pariter.registry import opendata, search
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +38,12 @@ class ScheduledRun:
 def export_open_data() -> dict[str, Any]:
     """Write the open-data files into MEDIA_ROOT/opendata, then make sure tomorrow's run is queued.
 
-    The next run is queued even if this export fails, so one bad night does not stop the daily files.
+    First, the nightly upkeep of the search: fresh planner statistics on PostgreSQL, and on SQLite the names'
+    positions renumbered if the day's entries used up a gap. The next run is queued even if this export fails, so
+    one bad night does not stop the daily files.
     """
     try:
+        search.refresh_statistics(connection)
         datasets = opendata.export_all(opendata.default_directory())
     finally:
         scheduled = ensure_scheduled()

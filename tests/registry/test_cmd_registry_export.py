@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from asgiref.local import Local
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.tasks import TaskResultStatus, task_backends
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -115,6 +116,16 @@ def test_the_task_exports_into_media_root(entities, settings, tmp_path):
     assert files["runts-enti-iscritti.csv"]["rows"] == 2
     assert result.return_value["next_run"] is None  # nothing to queue on the immediate backend
     assert json.loads((tmp_path / "opendata" / "manifest.json").read_text())["datasets"]
+
+
+def test_the_task_first_brings_the_search_up_to_date(entities, settings, tmp_path, monkeypatch):
+    from pariter.registry import search
+
+    settings.MEDIA_ROOT = tmp_path
+    calls = []
+    monkeypatch.setattr(search, "refresh_statistics", calls.append)
+    tasks.export_open_data.enqueue()
+    assert calls == [connection]
 
 
 def test_the_task_queues_tomorrows_run_and_no_more(db_tasks, entities, settings, tmp_path):

@@ -113,6 +113,23 @@ def test_an_import_makes_the_cached_public_pages_stale(clean_file, comuni):
     assert pagecache.version("registry") == after
 
 
+def test_an_import_brings_the_search_up_to_date(clean_file, comuni, monkeypatch):
+    """After the rows are in, the planner's statistics (PostgreSQL) or the names' positions (SQLite) are renewed;
+    on SQLite the names are then found in name order from the ordered index."""
+    from pariter.registry import search
+    from pariter.registry.selectors import EntitySearch, search_entities
+
+    renewed = []
+    refresh = search.refresh_statistics
+    monkeypatch.setattr(search, "refresh_statistics", lambda conn: renewed.append(refresh(conn)))
+    run(clean_file)
+    assert len(renewed) == 1
+    if connection.vendor == "sqlite":
+        assert search.positions_complete()
+    names = [e.name for e in search_entities(EntitySearch(text="prova")).page.items]
+    assert names == sorted(names) and len(names) == 3
+
+
 def test_it_imports_a_clean_file(clean_file, comuni):
     out, err = run(clean_file)
 
