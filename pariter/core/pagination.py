@@ -74,47 +74,41 @@ def keyset_page[T: Model](
     size: int,
     scope: str,
     descending: bool = False,
-    sort: Sequence[str] | None = None,
 ) -> KeysetPage[T]:
-    """One page of `queryset` sorted on `order` (the last field must be unique).
-
-    `sort`, if given, is what the query sorts on instead: values that order the rows exactly as `order` does but
-    that an index reads faster. Cursors still hold `order`'s values, so they survive a change of `sort`.
-    """
+    """One page of `queryset` sorted on `order` (the last field must be unique)."""
     direction = "n"
     qs = queryset
-    by = list(sort or order)
-    forward = [f"-{f}" for f in by] if descending else by
-    backward = by if descending else [f"-{f}" for f in by]
+    forward = [f"-{f}" for f in order] if descending else list(order)
+    backward = list(order) if descending else [f"-{f}" for f in order]
     if cursor:
         key, direction = decode_cursor(cursor, scope)
         if len(key) != len(order):
             raise InvalidCursor(cursor)
         ahead = (direction == "n") != descending
         qs = qs.filter(_after(order, key, "gt" if ahead else "lt"))
+    rows = list(qs.order_by(*(forward if direction == "n" else backward))[: size + 1])
+    return page_of_rows(rows, size=size, direction=direction, from_cursor=bool(cursor), order=order, scope=scope)
+
+
+def page_of_rows[T: Model](
+    rows: list[T], *, size: int, direction: str, from_cursor: bool, order: Sequence[str], scope: str
+) -> KeysetPage[T]:
+    """The page for rows read another way than `keyset_page`, with the cursors it would give.
+
+    `rows` are up to `size + 1` rows in the order read: forward (direction "n") from the cursor's key, or backward
+    ("p") from it, nearest first. One row more than `size` says that the list goes on that way.
+    """
+    more = len(rows) > size
     if direction == "n":
-        rows = list(qs.order_by(*forward)[: size + 1])
-        more = len(rows) > size
         items = rows[:size]
-        has_next, has_prev = more, bool(cursor)
+        has_next, has_prev = more, from_cursor
     else:
-        rows = list(qs.order_by(*backward)[: size + 1])
-        more = len(rows) > size
         items = list(reversed(rows[:size]))
         has_next, has_prev = True, more
     return KeysetPage(
         items=items,
         next_cursor=encode_cursor(_key(items[-1], order), "n", scope) if items and has_next else None,
         prev_cursor=encode_cursor(_key(items[0], order), "p", scope) if items and has_prev else None,
-    )
-
-
-def first_page[T: Model](items: list[T], *, more: bool, order: Sequence[str], scope: str) -> KeysetPage[T]:
-    """The first page, for a caller that has read its rows another way: the cursors `keyset_page` would give."""
-    return KeysetPage(
-        items=items,
-        next_cursor=encode_cursor(_key(items[-1], order), "n", scope) if items and more else None,
-        prev_cursor=None,
     )
 
 

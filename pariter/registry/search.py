@@ -6,10 +6,8 @@ Italian stemmer, so every term is matched as a prefix. On both, user text is
 reduced to word tokens before it reaches the query language, so quotes, `*`,
 `NEAR`, `-` and friends are just characters.
 
-SQLite also keeps the names in a second, contentless FTS5 index whose rowid is the entity's *position* in name
-order (a gapped number that sorts exactly as `sort_name, id`, kept in `registry_entity_position`). FTS5 hands out
-matches in rowid order and stops at a LIMIT, so the first page of a common word, and its bounded count, come from
-one short read instead of collecting every match and sorting it (see `in_name_order`).
+SQLite also keeps the public names in name order in a second index (`name_order`), from which the register
+search reads a word's first page and its bounded count in one short read.
 """
 
 from __future__ import annotations
@@ -22,18 +20,13 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 
+from pariter.registry import name_order
+
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 FTS_TABLE = "registry_entity_fts"
-POSITION_TABLE = "registry_entity_position"
-BYNAME_TABLE = "registry_entity_byname"
-# Positions are numbered POSITION_STEP apart, so that about 32 entities can be inserted between two neighbours
-# (each takes the middle of the gap) before the gap is used up; an entity appended after the last takes the last
-# position plus a step. An entity that finds no room gets no position until the next renumbering (`renumber`).
-POSITION_STEP = 1 << 32
-NAME_POSITION = "name_position"  # the alias `in_name_order` gives the position
 
 
 def terms(text: str) -> list[str]:
@@ -68,7 +61,7 @@ def filter_by_name(
         params = [p for w in words for p in (f"{w}:*", f"{w}:*")]
         # Safe: `condition` is a fixed template; the words travel as parameters.
         return queryset.extra(where=[f"registry_entity.search_vector @@ ({condition})"], params=params)  # noqa: S610
-    match = _fts_match(words)
+    match = fts_match(words)
     # Safe: the table name is a constant; the match expression is a parameter built from word tokens.
     matches = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])  # noqa: S611
     if walk:
@@ -83,37 +76,9 @@ def filter_by_name(
     return queryset.filter(id__in=matches)
 
 
-def _fts_match(words: list[str]) -> str:
+def fts_match(words: list[str]) -> str:
+    """The FTS5 expression for `words` (from `terms`): every word, each as the beginning of a word of the name."""
     return " ".join('"' + w.replace('"', "") + '"*' for w in words)
-
-
-def in_name_order(queryset: QuerySet, text: str) -> QuerySet | None:  # type: ignore[type-arg]
-    """SQLite: `queryset` narrowed to the names with every word of `text`, with the alias NAME_POSITION, which
-    sorts the rows exactly as `sort_name, id` do. Ordered on it, FTS5 reads the matches in name order and stops at
-    the LIMIT: 1,001 matches of "associazione" in name order in 5 ms, against 13 ms for listing them and then
-    walking the name index. None where this does not apply: on PostgreSQL, without words, or while some entity
-    waits for a position (the caller then searches as before, and the next renumbering catches up).
-    """
-    words = terms(text)
-    if connection.vendor != "sqlite" or not words or not positions_complete():
-        return None
-    # Safe: constant table names; the match expression is a parameter built from word tokens.
-    return queryset.extra(  # noqa: S610
-        tables=[POSITION_TABLE, BYNAME_TABLE],
-        where=[
-            f"{POSITION_TABLE}.entity_id = registry_entity.id",
-            f"{BYNAME_TABLE}.rowid = {POSITION_TABLE}.position",
-            f"{BYNAME_TABLE} MATCH %s",
-        ],
-        params=[_fts_match(words)],
-    ).alias(**{NAME_POSITION: RawSQL(f"{BYNAME_TABLE}.rowid", ())})  # noqa: S611  (a constant expression)
-
-
-def positions_complete() -> bool:
-    """Whether every entity has its position in name order (SQLite; one look-up in an index)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {POSITION_TABLE} WHERE position IS NULL)")
-        return not cursor.fetchone()[0]
 
 
 def walk_in_name_order(queryset: QuerySet, candidates: Any) -> QuerySet:  # type: ignore[type-arg]
@@ -155,95 +120,37 @@ SQLITE_TRIGGERS = [
 ]
 
 
-# The neighbours of the row `new` in name order, among the entities that have a position.
-_NEIGHBOUR = (
-    f"(SELECT p.position FROM registry_entity e JOIN {POSITION_TABLE} p ON p.entity_id = e.id "
-    "WHERE (e.sort_name, e.id) {op} (new.sort_name, new.id) AND p.position IS NOT NULL "
-    "ORDER BY e.sort_name {direction}, e.id {direction} LIMIT 1)"
-)
-_PLACE_NEW = (
-    f"INSERT INTO {POSITION_TABLE}(entity_id, position) "
-    f"SELECT new.id, CASE WHEN hi IS NULL THEN lo + {POSITION_STEP} WHEN hi - lo >= 2 THEN lo + (hi - lo) / 2 END "
-    f"FROM (SELECT coalesce({_NEIGHBOUR.format(op='<', direction='DESC')}, 0) AS lo, "
-    f"{_NEIGHBOUR.format(op='>', direction='ASC')} AS hi); "
-    f"INSERT INTO {BYNAME_TABLE}(rowid, name) "
-    f"SELECT position, new.name FROM {POSITION_TABLE} WHERE entity_id = new.id AND position IS NOT NULL;"
-)
-_FORGET_OLD = (
-    f"INSERT INTO {BYNAME_TABLE}({BYNAME_TABLE}, rowid, name) "
-    f"SELECT 'delete', position, old.name FROM {POSITION_TABLE} WHERE entity_id = old.id AND position IS NOT NULL; "
-    f"DELETE FROM {POSITION_TABLE} WHERE entity_id = old.id;"
-)
-SQLITE_POSITION_TABLES = [
-    f"CREATE TABLE IF NOT EXISTS {POSITION_TABLE} (entity_id INTEGER PRIMARY KEY, position INTEGER UNIQUE)",
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {BYNAME_TABLE} USING fts5("
-    "name, content='', tokenize='unicode61 remove_diacritics 2')",
-]
-SQLITE_POSITION_TRIGGERS = [
-    f"CREATE TRIGGER IF NOT EXISTS registry_entity_position_ai AFTER INSERT ON registry_entity BEGIN {_PLACE_NEW} END",
-    f"CREATE TRIGGER IF NOT EXISTS registry_entity_position_ad AFTER DELETE ON registry_entity BEGIN {_FORGET_OLD} END",
-    "CREATE TRIGGER IF NOT EXISTS registry_entity_position_au AFTER UPDATE OF name, sort_name ON registry_entity "
-    f"BEGIN {_FORGET_OLD} {_PLACE_NEW} END",
-]
-
-
-def renumber(conn: BaseDatabaseWrapper, *, step: int = POSITION_STEP) -> None:
-    """Give every entity its position in name order afresh, POSITION_STEP apart (SQLite; 150,000 entities in
-    about a second). Run after bulk loads and every night, and whenever the structures are created."""
-    with conn.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {POSITION_TABLE}")
-        cursor.execute(f"INSERT INTO {BYNAME_TABLE}({BYNAME_TABLE}) VALUES ('delete-all')")
-        cursor.execute(
-            f"INSERT INTO {POSITION_TABLE}(entity_id, position) "
-            f"SELECT id, ROW_NUMBER() OVER (ORDER BY sort_name, id) * {int(step)} FROM registry_entity"
-        )
-        cursor.execute(
-            f"INSERT INTO {BYNAME_TABLE}(rowid, name) SELECT p.position, e.name "
-            f"FROM {POSITION_TABLE} p JOIN registry_entity e ON e.id = p.entity_id"
-        )
-
-
-def _count_triggers(cursor: Any, prefix: str) -> int:
-    cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [f"{prefix}%"])
-    return cursor.fetchone()[0]
-
-
 def ensure_schema(conn: BaseDatabaseWrapper) -> None:
     """Create the search structures if missing. SQLite drops triggers when Django rebuilds a table, so
     this runs after every migrate and rebuilds the index when a trigger had to be recreated."""
-    positions_missing = False
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             for sql in POSTGRES_SQL:
                 cursor.execute(sql)
         elif conn.vendor == "sqlite":
-            had_triggers = _count_triggers(cursor, "registry_entity_fts_") == len(SQLITE_TRIGGERS)
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'registry_entity_fts_%'"
+            )
+            had_triggers = cursor.fetchone()[0] == len(SQLITE_TRIGGERS)
             cursor.execute(SQLITE_TABLE)
             for sql in SQLITE_TRIGGERS:
                 cursor.execute(sql)
             if not had_triggers:
                 cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
-            positions_missing = _count_triggers(cursor, "registry_entity_position_") != len(SQLITE_POSITION_TRIGGERS)
-            for sql in SQLITE_POSITION_TABLES + SQLITE_POSITION_TRIGGERS:
-                cursor.execute(sql)
-    if positions_missing:
-        renumber(conn)
 
 
 def refresh_statistics(conn: BaseDatabaseWrapper) -> None:
     """Bring the search structures up to date after a bulk load, and every night: the planner's statistics on
     PostgreSQL; on SQLite, the positions in name order, renumbered if an entity found no room for one."""
-    with conn.cursor() as cursor:
-        if conn.vendor == "postgresql":
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
             cursor.execute("ANALYZE registry_entity, registry_entitysection, core_municipality")
-        elif conn.vendor == "sqlite":
-            cursor.execute(
-                f"SELECT EXISTS (SELECT 1 FROM {POSITION_TABLE} WHERE position IS NULL) "
-                f"OR (SELECT count(*) FROM {POSITION_TABLE}) != (SELECT count(*) FROM registry_entity)"
-            )
-            if cursor.fetchone()[0]:
-                renumber(conn)
+    elif conn.vendor == "sqlite" and name_order.needs_renumbering(conn):
+        name_order.renumber(conn)
 
 
 def on_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
-    ensure_schema(connections[using])
+    conn = connections[using]
+    ensure_schema(conn)
+    if conn.vendor == "sqlite":
+        name_order.install(conn)

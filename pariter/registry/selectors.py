@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -13,9 +14,16 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from pariter.core.models import Municipality
-from pariter.core.pagination import BoundedCount, KeysetPage, first_page, keyset_page
+from pariter.core.pagination import (
+    BoundedCount,
+    InvalidCursor,
+    KeysetPage,
+    decode_cursor,
+    keyset_page,
+    page_of_rows,
+)
 from pariter.core.validators import normalise_tax_code
-from pariter.registry import search
+from pariter.registry import name_order, search
 from pariter.registry.entries import documents_of, entities_with_rows, entry_snapshot
 from pariter.registry.models import PUBLIC_STATUSES, DepositedDocument, Entity, EntitySection, EntityVersion, Section
 
@@ -117,8 +125,8 @@ def search_entities(
 ) -> SearchResults:
     """One page of public entries in a stable order (name, then id), and a count bounded at COUNT_LIMIT.
 
-    On SQLite, words without a selective filter are read in name order straight from the full-text index
-    (`search.in_name_order`): one query gives the bounded count and the first page's keys.
+    On SQLite, words without a selective filter are read in name order from the index of `name_order`: one query
+    gives the bounded count and the first page's keys.
 
     Otherwise, with filters, the first query lists at most COUNT_LIMIT + 1 matching ids in any order: it gives the
     bounded count, and it chooses the page's plan. Up to COUNT_LIMIT matches, the page is read by primary key and
@@ -127,10 +135,9 @@ def search_entities(
     index is walked and nothing is counted. Either way four queries: the candidates, the page, its municipalities
     and its sections.
     """
-    if filters.text and not _selective(filters):
-        in_order = search.in_name_order(_narrowed(filters), filters.text)
-        if in_order is not None:
-            return _search_in_name_order(in_order, filters, cursor=cursor, size=size, with_count=with_count)
+    words = search.terms(filters.text)
+    if words and not _selective(filters) and connection.vendor == "sqlite" and name_order.complete():
+        return _search_in_name_order(words, filters, cursor=cursor, size=size, with_count=with_count)
     count = None
     order = ORDER
     if filters.is_empty:
@@ -152,19 +159,27 @@ def search_entities(
 
 
 def _search_in_name_order(
-    qs: QuerySet[Entity], filters: EntitySearch, *, cursor: str | None, size: int, with_count: bool
+    words: list[str], filters: EntitySearch, *, cursor: str | None, size: int, with_count: bool
 ) -> SearchResults:
-    """`search_entities` over matches that carry their position in name order (`search.NAME_POSITION`)."""
-    ids = list(qs.order_by(search.NAME_POSITION).values_list("pk", flat=True)[: max(COUNT_LIMIT, size) + 1])
+    """`search_entities` on SQLite's names in name order: the matches come as ids in the page's order."""
+    matching = functools.partial(
+        name_order.public_ids,
+        search.fts_match(words),
+        five_per_thousand=filters.five_per_thousand,
+        in_network=filters.in_network,
+    )
+    ids = matching(limit=max(COUNT_LIMIT, size) + 1)
     count = BoundedCount(min(len(ids), COUNT_LIMIT), len(ids) > COUNT_LIMIT)
-    if cursor is None:
-        # The first page's keys are the first of the candidates: the page is read by key.
-        rows = _summaries(public_entities().filter(pk__in=ids[:size])).in_bulk()
-        items = [rows[pk] for pk in ids[:size] if pk in rows]
-        page = first_page(items, more=len(ids) > size, order=ORDER, scope=SCOPE)
-    else:
-        by_position = (search.NAME_POSITION,)
-        page = keyset_page(_summaries(qs), order=ORDER, sort=by_position, cursor=cursor, size=size, scope=SCOPE)
+    direction = "n"
+    if cursor:
+        key, direction = decode_cursor(cursor, SCOPE)
+        if len(key) != len(ORDER):
+            raise InvalidCursor(cursor)
+        forward = direction == "n"
+        ids = matching(limit=size + 1, after=key if forward else None, before=None if forward else key)
+    rows = _summaries(public_entities().filter(pk__in=ids[: size + 1])).in_bulk()
+    in_order = [rows[pk] for pk in ids[: size + 1] if pk in rows]
+    page = page_of_rows(in_order, size=size, direction=direction, from_cursor=bool(cursor), order=ORDER, scope=SCOPE)
     _attach_current_sections(page.items)
     return SearchResults(page=page, count=count if with_count else None, filters=filters)
 
@@ -192,18 +207,24 @@ _PLACE = ("id", "name", "istat_code", "province_code")
 
 
 def _attach_current_sections(entities: list[Entity]) -> None:
-    """Set `current_sections` on each entity: its current sections, in the register's order, in one query."""
+    """Set `current_sections` on each entity: its current sections, in the register's order, in one query.
+
+    The query reads pairs of ids; the sections themselves come from the cached reference list (`sections`).
+    """
     held: dict[int, list[Section]] = {}
     if entities:
-        periods = (
-            EntitySection.objects.filter(entity_id__in=[e.pk for e in entities], valid_to__isnull=True)
-            .select_related("section")
-            .order_by("section__position", "section__letter")
-        )
-        for period in periods:
-            held.setdefault(period.entity_id, []).append(period.section)
+        known = {s.pk: s for s in sections()}
+        periods = EntitySection.objects.filter(entity_id__in=[e.pk for e in entities], valid_to__isnull=True)
+        pairs = list(periods.values_list("entity_id", "section_id"))
+        if any(section_id not in known for _, section_id in pairs):  # a section added since the list was cached
+            forget_sections()
+            known = {s.pk: s for s in sections()}
+        for entity_id, section_id in pairs:
+            held.setdefault(entity_id, []).append(known[section_id])
     for entity in entities:
-        entity.current_sections = held.get(entity.pk, [])  # type: ignore[attr-defined]
+        entity.current_sections = sorted(  # type: ignore[attr-defined]
+            held.get(entity.pk, []), key=lambda s: (s.position, s.letter)
+        )
 
 
 def entity_by_repertory(repertory_number: int) -> Entity | None:

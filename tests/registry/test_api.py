@@ -434,6 +434,7 @@ def test_the_list_runs_the_same_number_of_queries_for_5_or_40_entities(client, m
     for i in range(5):
         register(f"Ente cultura {i:02d}", milano, "abcdfg"[i % 6], five_per_thousand=True)
     params = {"q": "cultura", "comune": "015146", "cinque_per_mille": "true", "limit": 100}
+    _queries(client, LIST, params)  # fills the cache of reference data (the sections)
     few = _queries(client, LIST, params)
     assert few <= 5
     for i in range(5, 40):

@@ -116,7 +116,7 @@ def test_an_import_makes_the_cached_public_pages_stale(clean_file, comuni):
 def test_an_import_brings_the_search_up_to_date(clean_file, comuni, monkeypatch):
     """After the rows are in, the planner's statistics (PostgreSQL) or the names' positions (SQLite) are renewed;
     on SQLite the names are then found in name order from the ordered index."""
-    from pariter.registry import search
+    from pariter.registry import name_order, search
     from pariter.registry.selectors import EntitySearch, search_entities
 
     renewed = []
@@ -125,7 +125,7 @@ def test_an_import_brings_the_search_up_to_date(clean_file, comuni, monkeypatch)
     run(clean_file)
     assert len(renewed) == 1
     if connection.vendor == "sqlite":
-        assert search.positions_complete()
+        assert name_order.complete()
     names = [e.name for e in search_entities(EntitySearch(text="prova")).page.items]
     assert names == sorted(names) and len(names) == 3
 

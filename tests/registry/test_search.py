@@ -173,6 +173,9 @@ def test_an_unknown_section_finds_nothing(register_of_milan):
 
 
 def test_a_few_matches_are_read_by_key_whatever_the_engine(register_of_milan, django_assert_num_queries):
+    from pariter.registry.selectors import sections
+
+    sections()  # the sections are reference data, cached (the search page reads them for its form anyway)
     # The candidates, the page by their keys, its municipalities and sections; SQLite first checks that every entity
     # has its position in name order.
     with django_assert_num_queries(4 + (connection.vendor == "sqlite")):
@@ -203,3 +206,18 @@ def test_sections_are_cached_and_forgotten_when_one_changes(db, django_assert_nu
         assert [s.letter for s in sections()] == [s.letter for s in first]
     Section.objects.create(letter="h", name="Sezione di prova", acronym="TEST", opendata_label="Prova", position=99)
     assert "h" in [s.letter for s in sections()]
+
+
+def test_a_section_added_after_the_list_was_cached_shows_on_the_results(register_of_milan):
+    """A page's sections come from the cached list of sections; one added without a save signal (a data migration)
+    is read afresh rather than missing."""
+    from datetime import date
+
+    from pariter.registry.models import EntitySection, Section
+    from pariter.registry.selectors import sections
+
+    sections()
+    added = Section.objects.bulk_create([Section(letter="h", name="Nuova sezione", acronym="NS", position=9)])[0]
+    EntitySection.objects.create(entity=register_of_milan["coop"], section=added, valid_from=date(2024, 1, 1))
+    [coop] = search_entities(EntitySearch(text="sole")).page.items
+    assert [s.acronym for s in coop.current_sections] == ["IS", "NS"]
