@@ -177,7 +177,9 @@ def _search_in_name_order(
             raise InvalidCursor(cursor)
         forward = direction == "n"
         ids = matching(limit=size + 1, after=key if forward else None, before=None if forward else key)
-    rows = _summaries(public_entities().filter(pk__in=ids[: size + 1])).in_bulk()
+    # A page by key: the municipalities can be joined (`_summaries` explains why not in general).
+    page_rows = public_entities().filter(pk__in=ids[: size + 1]).select_related("municipality")
+    rows = page_rows.only(*SUMMARY_FIELDS, *(f"municipality__{f}" for f in _PLACE)).in_bulk()
     in_order = [rows[pk] for pk in ids[: size + 1] if pk in rows]
     page = page_of_rows(in_order, size=size, direction=direction, from_cursor=bool(cursor), order=ORDER, scope=SCOPE)
     _attach_current_sections(page.items)

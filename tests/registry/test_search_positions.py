@@ -128,8 +128,8 @@ def test_a_text_search_reads_the_ordered_index_and_counts_in_the_same_query(mila
         register(f"Associazione Numero {i}", milano)
     sections()  # reference data, cached
     # Whether the positions are complete, the matches in name order (the count and the page's keys), the page by
-    # key, its municipalities and its sections.
-    with django_assert_num_queries(5), CaptureQueriesContext(connection) as ctx:
+    # key with its municipalities, and its sections.
+    with django_assert_num_queries(4), CaptureQueriesContext(connection) as ctx:
         results = search_entities(EntitySearch(text="numero"), size=2)
     ordered = ctx.captured_queries[1]["sql"]
     assert f"FROM {name_order.INDEX} f" in ordered and "ORDER BY f.rowid ASC" in ordered
