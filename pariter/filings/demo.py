@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from pariter.core.models import Organisation, User
@@ -21,7 +22,7 @@ from pariter.core.roles import Role
 from pariter.filings import services
 from pariter.filings.kinds import Action, DocKind, Kind
 from pariter.filings.models import Filing
-from pariter.registry.models import CancellationCause, Entity, EntityStatus, Section
+from pariter.registry.models import CancellationCause, Entity, EntityStatus, EntityVersion, Section
 
 _XMP = (
     b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
@@ -168,6 +169,9 @@ def _newcomers(how_many: int, municipality_id: int, rng: random.Random) -> list[
     return created
 
 
+SETTLED_DAYS = 180  # the furthest back a demo procedure starts: a warning up to 170 days ago
+
+
 def generate(*, count: int = 80, seed: int = 1) -> Result:
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
     today = timezone.localdate()
@@ -175,8 +179,14 @@ def generate(*, count: int = 80, seed: int = 1) -> Result:
     representative = User.objects.filter(memberships__role=Role.ENTITY_REPRESENTATIVE).first() or officers[0]
     pdf, pdf_plain = sample_pdf(), sample_pdf(pdfa=False)
     sections = {s.letter: s for s in Section.objects.all()}
+    # The procedures below take effect up to SETTLED_DAYS back, and a change of the entry cannot take effect before
+    # its last change (registry.services.record_version): entities changed since then are left out.
+    changed_lately = EntityVersion.objects.filter(
+        entity=OuterRef("pk"), valid_from__gt=today - timedelta(days=SETTLED_DAYS)
+    )
     entities = list(
         Entity.objects.filter(status=EntityStatus.REGISTERED, is_synthetic=True)
+        .exclude(Exists(changed_lately))
         .select_related("organisation")
         .order_by("id")[: count * 2]
     )

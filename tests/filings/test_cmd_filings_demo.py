@@ -40,3 +40,22 @@ def test_it_refuses_to_run_in_production(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("filings_demo")
+
+
+def test_entities_whose_entry_changed_lately_are_left_out(oscar, eve, milano, settings):
+    """A demo procedure may start up to 170 days back, and an entry's change cannot take effect before its last
+    one: an entity changed yesterday would make the demo fail, so it gets no demo filing."""
+    from datetime import timedelta
+
+    from pariter.registry import services as registry_services
+
+    settings.DEBUG = True
+    for n in range(12):
+        register(f"Associazione Demo {n}", milano, sections="a", is_synthetic=True)
+    recent = register("Associazione Cambiata Ieri", milano, sections="a", is_synthetic=True)
+    registry_services.entity_update(
+        entity=recent, pec="nuova@pec.example.it", effective_on=date.today() - timedelta(days=1)
+    )
+    call_command("filings_demo", "--count", "13", stdout=StringIO())
+    assert Filing.objects.exclude(entity=None).exists()
+    assert not Filing.objects.filter(entity=recent).exists()
