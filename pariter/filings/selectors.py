@@ -13,6 +13,7 @@ from pariter.core.pagination import KeysetPage, keyset_page
 from pariter.filings import deadlines
 from pariter.filings.kinds import DocKind, Kind, State
 from pariter.filings.models import Filing, FilingDocument, FilingEvent, FilingNote, Notary, NotaryRefusal
+from pariter.registry.models import Entity
 
 QUEUE_PAGE_SIZE = 50
 
@@ -84,6 +85,15 @@ def officers() -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "id")
     )
+
+
+def entity_by_repertory(repertory_number: int) -> Entity | None:
+    """The register's entity with this repertorio, with its organisation (the office opens filings on it)."""
+    return Entity.objects.select_related("organisation").filter(repertory_number=repertory_number).first()
+
+
+def entity_by_pk(pk: int) -> Entity | None:
+    return Entity.objects.select_related("organisation").filter(pk=pk).first()
 
 
 def filing_detail(pk: int) -> Filing | None:

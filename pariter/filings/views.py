@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -308,30 +309,45 @@ def antimafia_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 @access.require_officer
 def control_start(request: HttpRequest) -> HttpResponse:
     """An officer opens a control on a registered entity (CTS art. 93), from the workbench or the entity's page."""
-    form = ControlStartForm(request.POST or None, initial={"repertory_number": request.GET.get("repertorio")})
+    return _open_on_entity(
+        request,
+        ControlStartForm,
+        "filings/control_start.html",
+        lambda entity, data: services.control_open(
+            entity=entity,
+            actor=request.user,  # type: ignore[arg-type]
+            scope=data["scope"],
+            method=data["method"],
+            on_report=data["on_report"],
+            summary=data["summary"],
+        ),
+        _("Control opened. The entity is not told until a formal act is sent."),
+    )
+
+
+def _open_on_entity(
+    request: HttpRequest,
+    form_class: type,
+    template: str,
+    open_filing: Callable[[Entity, dict[str, Any]], Filing],
+    done: str,
+) -> HttpResponse:
+    """An officer's form that opens a filing on the entity with the repertorio it names: the filing's page on
+    success, else the form again with the errors (an unknown repertorio, or what the service refused)."""
+    form = form_class(request.POST or None, initial={"repertory_number": request.GET.get("repertorio")})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        entity = Entity.objects.select_related("organisation").filter(repertory_number=data["repertory_number"]).first()
+        entity = selectors.entity_by_repertory(form.cleaned_data["repertory_number"])
         if entity is None:
             form.add_error("repertory_number", _("No entity in the register has this repertorio number."))
         else:
             try:
-                filing = services.control_open(
-                    entity=entity,
-                    actor=request.user,  # type: ignore[arg-type]
-                    scope=data["scope"],
-                    method=data["method"],
-                    on_report=data["on_report"],
-                    summary=data["summary"],
-                )
+                filing = open_filing(entity, form.cleaned_data)
             except ValidationError as error:
                 _form_errors(form, error)
             else:
-                messages.success(request, _("Control opened. The entity is not told until a formal act is sent."))
+                messages.success(request, done)
                 return redirect("filings:detail", pk=filing.pk)
-    return render(
-        request, "filings/control_start.html", {"form": form}, status=400 if request.method == "POST" else 200
-    )
+    return render(request, template, {"form": form}, status=400 if request.method == "POST" else 200)
 
 
 def _control_post(request: HttpRequest, pk: int, form_class: type, service: Any, done: str, slot: str) -> HttpResponse:
@@ -831,32 +847,20 @@ ONE_CLICK_WARNING_DAYS = 90
 
 @access.require_officer
 def start_procedure(request: HttpRequest) -> HttpResponse:
-    form = StartProcedureForm(request.POST or None, initial={"repertory_number": request.GET.get("repertorio")})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        entity = Entity.objects.select_related("organisation").filter(repertory_number=data["repertory_number"]).first()
-        if entity is None:
-            form.add_error("repertory_number", _("No entity in the register has this repertorio number."))
-        else:
-            try:
-                filing = services.filing_open_by_office(
-                    entity=entity,
-                    kind=data["kind"],
-                    actor=request.user,  # type: ignore[arg-type]
-                    summary=data["summary"],
-                    cause=data["cause"],
-                    days=data["days"],
-                )
-            except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error)
-            else:
-                messages.success(request, _("Procedure started: the communication is on its way to the entity's PEC."))
-                return redirect("filings:detail", pk=filing.pk)
-    return render(request, "filings/start.html", {"form": form}, status=400 if request.method == "POST" else 200)
+    return _open_on_entity(
+        request,
+        StartProcedureForm,
+        "filings/start.html",
+        lambda entity, data: services.filing_open_by_office(
+            entity=entity,
+            kind=data["kind"],
+            actor=request.user,  # type: ignore[arg-type]
+            summary=data["summary"],
+            cause=data["cause"],
+            days=data["days"],
+        ),
+        _("Procedure started: the communication is on its way to the entity's PEC."),
+    )
 
 
 T22_SOURCE = "t22"  # ?fonte=t22: the trasmigrated ODV/APS without their 2021 accounts (nota MLPS 5941/2022)
@@ -922,7 +926,7 @@ def bulk_warn(request: HttpRequest) -> HttpResponse:
 @access.require_officer
 @require_POST
 def warn(request: HttpRequest, entity_pk: int) -> HttpResponse:
-    entity = Entity.objects.select_related("organisation").filter(pk=entity_pk).first()
+    entity = selectors.entity_by_pk(entity_pk)
     if entity is None:
         raise Http404
     transmigrated = request.POST.get("fonte") == T22_SOURCE

@@ -30,17 +30,45 @@ BIG = {
 }
 
 
-def big_registration(applicant, eve, oscar, sections) -> Filing:  # type: ignore[no-untyped-def]
+def submitted_registration(applicant, eve, sections, size: dict) -> Filing:  # type: ignore[no-untyped-def]
+    """A registration with its documents and the declared `size`, submitted on 2 March 2026."""
     filing = services.filing_create(
         organisation=applicant, kind=Kind.REGISTRATION, actor=eve, section=sections["b"], representative_name="Anna"
     )
     for kind in (DocKind.DEED_OF_INCORPORATION, DocKind.STATUTE):
         services.document_add(filing=filing, kind=kind, upload=upload(), actor=eve)
-    services.size_declaration_save(filing=filing, today=date(2026, 3, 1), **BIG)
-    filing = services.filing_submit(filing=filing, actor=eve, today=date(2026, 3, 2))
+    services.size_declaration_save(filing=filing, today=date(2026, 3, 1), **size)
+    return services.filing_submit(filing=filing, actor=eve, today=date(2026, 3, 2))
+
+
+def big_registration(applicant, eve, oscar, sections) -> Filing:  # type: ignore[no-untyped-def]
+    """A registration above the limits, taken in charge on 3 March 2026."""
+    filing = submitted_registration(applicant, eve, sections, BIG)
     return services.filing_act(
         filing=filing, action=Action.TAKE_CHARGE, actor=oscar, version=filing.version, today=date(2026, 3, 3)
     )
+
+
+def request_check(filing: Filing, officer, *, on: date = date(2026, 3, 12), protocol: str = "P1") -> Filing:  # type: ignore[no-untyped-def]
+    services.antimafia_request(
+        filing=filing, actor=officer, version=filing.version, requested_on=on, protocol=protocol, today=on
+    )
+    filing.refresh_from_db()
+    return filing
+
+
+def record_outcome(filing: Filing, officer, outcome: str, *, on: date) -> Filing:  # type: ignore[no-untyped-def]
+    services.antimafia_record_outcome(
+        filing=filing, actor=officer, version=filing.version, outcome=outcome, received_on=on, today=on
+    )
+    filing.refresh_from_db()
+    return filing
+
+
+@pytest.fixture
+def requested(applicant, eve, oscar, sections) -> Filing:  # type: ignore[no-untyped-def]
+    """A big registration whose antimafia check was requested on 12 March 2026."""
+    return request_check(big_registration(applicant, eve, oscar, sections), oscar)
 
 
 def test_a_registration_cannot_be_submitted_without_the_size_declaration(applicant, eve, sections):
@@ -61,14 +89,8 @@ def test_the_declaration_is_validated_field_by_field_and_nothing_is_saved(applic
 
 
 def test_a_small_entity_needs_no_check_and_is_registered(applicant, eve, oscar, sections):
-    filing = services.filing_create(
-        organisation=applicant, kind=Kind.REGISTRATION, actor=eve, section=sections["b"], representative_name="A"
-    )
-    for kind in (DocKind.DEED_OF_INCORPORATION, DocKind.STATUTE):
-        services.document_add(filing=filing, kind=kind, upload=upload(), actor=eve)
     small = {**BIG, "assets_last": Decimal("1500000"), "revenue_last": Decimal("3000000")}  # equal is not above
-    services.size_declaration_save(filing=filing, today=date(2026, 3, 1), **small)
-    filing = services.filing_submit(filing=filing, actor=eve, today=date(2026, 3, 2))
+    filing = submitted_registration(applicant, eve, sections, small)
     assert not services.antimafia_required(filing)
     filing = services.filing_act(filing=filing, action=Action.TAKE_CHARGE, actor=oscar, version=filing.version)
     filing = services.filing_act(filing=filing, action=Action.ACCEPT, actor=oscar, version=filing.version)
@@ -82,15 +104,7 @@ def test_register_is_refused_until_the_check_is_requested_and_clear(applicant, e
         services.filing_act(
             filing=filing, action=Action.ACCEPT, actor=oscar, version=filing.version, today=date(2026, 3, 5)
         )
-    services.antimafia_request(
-        filing=filing,
-        actor=oscar,
-        version=filing.version,
-        requested_on=date(2026, 3, 12),
-        protocol="PR-MI 123",
-        today=date(2026, 3, 12),
-    )
-    filing.refresh_from_db()
+    filing = request_check(filing, oscar, protocol="PR-MI 123")
     # The term (due 1 May) stands still with its 50 days left; the queue sees no office deadline meanwhile.
     assert filing.suspended_on == date(2026, 3, 12) and filing.remaining_days == 50 and filing.due_on is None
     event = filing.events.get(code="antimafia_requested")
@@ -99,15 +113,7 @@ def test_register_is_refused_until_the_check_is_requested_and_clear(applicant, e
         services.filing_act(
             filing=filing, action=Action.ACCEPT, actor=oscar, version=filing.version, today=date(2026, 3, 15)
         )
-    services.antimafia_record_outcome(
-        filing=filing,
-        actor=oscar,
-        version=filing.version,
-        outcome="clear",
-        received_on=date(2026, 3, 20),
-        today=date(2026, 3, 20),
-    )
-    filing.refresh_from_db()
+    filing = record_outcome(filing, oscar, "clear", on=date(2026, 3, 20))
     # The 50 days left run from the arrival on 20 March: 9 May (a Saturday, a working day).
     assert filing.suspended_on is None and filing.due_on == date(2026, 5, 9)
     filing = services.filing_act(
@@ -116,26 +122,8 @@ def test_register_is_refused_until_the_check_is_requested_and_clear(applicant, e
     assert filing.state == State.ACCEPTED
 
 
-def test_an_adverse_outcome_leads_to_refusal_after_the_10_bis_notice(applicant, eve, oscar, sections):
-    filing = big_registration(applicant, eve, oscar, sections)
-    services.antimafia_request(
-        filing=filing,
-        actor=oscar,
-        version=filing.version,
-        requested_on=date(2026, 3, 12),
-        protocol="P1",
-        today=date(2026, 3, 12),
-    )
-    filing.refresh_from_db()
-    services.antimafia_record_outcome(
-        filing=filing,
-        actor=oscar,
-        version=filing.version,
-        outcome="adverse",
-        received_on=date(2026, 3, 20),
-        today=date(2026, 3, 20),
-    )
-    filing.refresh_from_db()
+def test_an_adverse_outcome_leads_to_refusal_after_the_10_bis_notice(requested, oscar):
+    filing = record_outcome(requested, oscar, "adverse", on=date(2026, 3, 20))
     with pytest.raises(ValidationError, match="adverse"):
         services.filing_act(
             filing=filing, action=Action.ACCEPT, actor=oscar, version=filing.version, today=date(2026, 3, 21)
@@ -151,17 +139,8 @@ def test_an_adverse_outcome_leads_to_refusal_after_the_10_bis_notice(applicant, 
     assert filing.state == State.REFUSAL_NOTICE
 
 
-def test_after_the_prefetturas_30_days_the_term_runs_again_and_the_office_may_register(applicant, eve, oscar, sections):
-    filing = big_registration(applicant, eve, oscar, sections)
-    services.antimafia_request(
-        filing=filing,
-        actor=oscar,
-        version=filing.version,
-        requested_on=date(2026, 3, 12),
-        protocol="P1",
-        today=date(2026, 3, 12),
-    )
-    filing.refresh_from_db()
+def test_after_the_prefetturas_30_days_the_term_runs_again_and_the_office_may_register(requested, oscar):
+    filing = requested
     assert services.filing_expire(filing=filing, today=date(2026, 4, 11)) == ""  # the 30th day: still waiting
     assert services.filing_expire(filing=filing, today=date(2026, 4, 12)) == "antimafia_wait_ended"
     filing.refresh_from_db()
@@ -172,26 +151,9 @@ def test_after_the_prefetturas_30_days_the_term_runs_again_and_the_office_may_re
     assert "resolutive condition" in filing.events.get(code="accepted").note
 
 
-def test_the_check_is_requested_once_and_only_when_required(applicant, eve, oscar, sections):
-    filing = big_registration(applicant, eve, oscar, sections)
-    services.antimafia_request(
-        filing=filing,
-        actor=oscar,
-        version=filing.version,
-        requested_on=date(2026, 3, 12),
-        protocol="P1",
-        today=date(2026, 3, 12),
-    )
-    filing.refresh_from_db()
+def test_the_check_is_requested_once_and_only_when_required(requested, oscar):
     with pytest.raises(ValidationError):
-        services.antimafia_request(
-            filing=filing,
-            actor=oscar,
-            version=filing.version,
-            requested_on=date(2026, 3, 13),
-            protocol="P2",
-            today=date(2026, 3, 13),
-        )
+        request_check(requested, oscar, on=date(2026, 3, 13), protocol="P2")
     assert AntimafiaCheck.objects.count() == 1
 
 
@@ -223,17 +185,8 @@ def test_the_applicant_declares_its_size_on_the_portal(applicant, eve, sections)
     assert Filing.objects.get(pk=filing.pk).size_declaration.assets_last == Decimal("2000000")
 
 
-def test_no_integration_or_notice_while_the_prefettura_is_answering(applicant, eve, oscar, sections):
-    filing = big_registration(applicant, eve, oscar, sections)
-    services.antimafia_request(
-        filing=filing,
-        actor=oscar,
-        version=filing.version,
-        requested_on=date(2026, 3, 12),
-        protocol="P1",
-        today=date(2026, 3, 12),
-    )
-    filing.refresh_from_db()
+def test_no_integration_or_notice_while_the_prefettura_is_answering(requested, oscar):
+    filing = requested
     for action in (Action.REQUEST_INTEGRATION, Action.NOTIFY_REFUSAL):
         with pytest.raises(ValidationError, match="Prefettura answers"):
             services.filing_act(
