@@ -149,6 +149,7 @@ MATRIX: dict[str, tuple[Any, dict]] = {
     "filings:control_start": (None, OFFICERS),
     "filings:notaries": (None, OFFICERS),
     "filings:notary_end": (lambda w: {"pk": w["notary"].pk}, POST_ONLY_OFFICERS),
+    "filings:notary_tax_code": (lambda w: {"pk": w["notary"].pk}, POST_ONLY_OFFICERS),
     "filings:notary_home": (None, NOTARIES),
     "filings:notary_refusal": (None, POST_ONLY_NOTARIES),
     "filings:portal": (None, REPRESENTATIVES),

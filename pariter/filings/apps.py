@@ -36,5 +36,7 @@ class FilingsConfig(AppConfig):
                 )
             elif name == "FilingDocument":
                 audit.track(self.get_model(name), mask={"signer_tax_code_token"})
+            elif name == "Notary":
+                audit.track(self.get_model(name), mask={"tax_code_token"})
             else:
                 audit.track(self.get_model(name))

@@ -93,6 +93,7 @@ def sample_signed(pdf: bytes, *, given_name: str, surname: str, tax_code: str) -
 
 
 DEMO_NOTARY_EMAIL = "notaio@pariter.test"
+DEMO_NOTARY_TAX_CODE = "NTRNLT70A41F205Y"  # a well-formed codice fiscale for the demo notary, not a real person's
 
 
 @dataclass
@@ -375,6 +376,7 @@ def _notary_filings(officer: User, pdf: bytes, municipality_id: int, today: date
     notary = getattr(user, "notary", None) or services.notary_enable(
         email=DEMO_NOTARY_EMAIL,
         full_name="Nicoletta Notaio",
+        tax_code=DEMO_NOTARY_TAX_CODE,
         district="Milano, Busto Arsizio, Lodi, Monza e Varese",
         seat="Milano",
         actor=officer,
@@ -382,8 +384,10 @@ def _notary_filings(officer: User, pdf: bytes, municipality_id: int, today: date
     )
     municipality = Municipality.objects.get(pk=municipality_id)
     sections = {s.letter: s for s in Section.objects.all()}
-    # The notary signs the deed: verified, but not by the legal representative, so the office sees a warning.
-    deed = sample_signed(pdf, given_name="Nicoletta", surname="Notaio", tax_code="NTRNLT70A41F205Y")
+    # The notary signs the deed, recognised by their codice fiscale. The draft's statute is signed by someone who is
+    # neither the notary nor the legal representative, so the warning shows too.
+    deed = sample_signed(pdf, given_name="Nicoletta", surname="Notaio", tax_code=DEMO_NOTARY_TAX_CODE)
+    stranger = sample_signed(pdf, given_name="Mario", surname="Bianchi", tax_code="BNCMRA75C12F205Q")
     created = 0
     for name, tax_code, received, submit in (
         ("Fondazione Nuova Luce ETS (demo)", "97990010155", today - timedelta(days=12), True),
@@ -410,8 +414,15 @@ def _notary_filings(officer: User, pdf: bytes, municipality_id: int, today: date
             upload=SimpleUploadedFile("atto-costitutivo.pdf.p7m", deed, content_type="application/pkcs7-mime"),
             actor=user,
         )
-        _attach(filing, [DocKind.STATUTE], user, pdf)
         if submit:
+            _attach(filing, [DocKind.STATUTE], user, pdf)
             services.filing_submit(filing=filing, actor=user, today=today - timedelta(days=2))
+        else:
+            services.document_add(
+                filing=filing,
+                kind=DocKind.STATUTE,
+                upload=SimpleUploadedFile("statuto.pdf.p7m", stranger, content_type="application/pkcs7-mime"),
+                actor=user,
+            )
         created += 1
     return created

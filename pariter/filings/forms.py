@@ -127,6 +127,11 @@ class NotaryRefusalForm(_DeedForm):
 class NotaryEnableForm(forms.Form):
     email = forms.EmailField(label=_("E-mail of the notary's account"))
     full_name = forms.CharField(label=_("Notary"), max_length=200)
+    tax_code = forms.CharField(
+        label=_("Notary's codice fiscale"),
+        max_length=16,
+        help_text=_("The deeds the notary signs digitally are recognised by it."),
+    )
     district = forms.CharField(label=_("Notarial district (collegio notarile)"), max_length=200)
     seat = forms.CharField(label=_("Seat"), max_length=200)
 
@@ -360,3 +365,7 @@ class ControlNoticeForm(forms.Form):
             "A request for documents, or the notice of a visit or inspection: the entity will then see the control."
         ),
     )
+
+
+class NotaryTaxCodeForm(forms.Form):
+    tax_code = forms.CharField(label=_("Notary's codice fiscale"), max_length=16)

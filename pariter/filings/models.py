@@ -53,6 +53,9 @@ class Notary(models.Model):
     full_name = models.CharField(_("notary"), max_length=200)
     district = models.CharField(_("notarial district (collegio notarile)"), max_length=200)
     seat = models.CharField(_("seat"), max_length=200)
+    # Encrypted at rest, like every personal codice fiscale: the notary's signature on a deposited deed is
+    # recognised by it (the qualified certificate carries it).
+    tax_code_token = models.TextField(blank=True, editable=False)
     enabled_on = models.DateField(_("enabled on"))
     ended_on = models.DateField(_("no longer enabled from"), null=True, blank=True)
     enabled_by = models.ForeignKey(
@@ -69,6 +72,14 @@ class Notary(models.Model):
 
     def is_active_on(self, day: date) -> bool:
         return self.enabled_on <= day and (self.ended_on is None or day < self.ended_on)
+
+    @property
+    def tax_code(self) -> str:
+        return crypto.decrypt(self.tax_code_token) if self.tax_code_token else ""
+
+    @tax_code.setter
+    def tax_code(self, value: str) -> None:
+        self.tax_code_token = crypto.encrypt(value) if value else ""
 
 
 class NotaryRefusal(models.Model):
@@ -507,6 +518,7 @@ class FilingEvent(models.Model):
 class SignatureCheck(models.TextChoices):
     # Every signature in the envelope verified (documents.cades); what differs is who signed.
     REPRESENTATIVE = "representative", _("Signature verified: the legal representative signed")
+    NOTARY = "notary", _("Signature verified: the notary signed")
     OTHER_SIGNER = "other_signer", _("Signature verified, but the signer is not the legal representative")
     UNCOMPARED = "uncompared", _("Signature verified; no codice fiscale of the legal representative to compare with")
 

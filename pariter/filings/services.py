@@ -328,7 +328,9 @@ def document_add(
     warnings = list(report.warnings)
     stem = uuid.uuid4().hex
     if report.signed:
-        warnings.extend(_record_signers(document, report.signers, representatives=_representative_tax_codes(filing)))
+        notary = filing.notary.tax_code if filing.notary is not None else ""
+        representatives = _representative_tax_codes(filing)
+        warnings.extend(_record_signers(document, report.signers, representatives=representatives, notary=notary))
         document.envelope.save(f"{stem}.pdf.p7m", ContentFile(data), save=False)
         document.file.save(f"{stem}.pdf", ContentFile(report.content), save=False)
     else:
@@ -352,15 +354,24 @@ def _representative_tax_codes(filing: Filing) -> set[str]:
     return {normalise_tax_code(code) for code in codes if code}
 
 
-def _record_signers(document: FilingDocument, signers: list[Signer], *, representatives: set[str]) -> list[str]:
-    """Note on the document who signed; warn, without refusing, when the legal representative is not among them."""
+def _record_signers(
+    document: FilingDocument, signers: list[Signer], *, representatives: set[str], notary: str = ""
+) -> list[str]:
+    """Note on the document who signed; warn, without refusing, when the legal representative is not among them.
+
+    On a notary's filing, the notary's own signature (`notary`, their codice fiscale) is the expected one too.
+    """
     representative = next((s for s in signers if s.tax_code and s.tax_code in representatives), None)
-    signer = representative or signers[0]
+    by_notary = next((s for s in signers if notary and s.tax_code == notary), None)
+    signer = representative or by_notary or signers[0]
     document.signer_name = "; ".join(dict.fromkeys(s.name for s in signers))[:200]
     document.signer_tax_code = signer.tax_code
     document.signed_at = signer.signed_at
     if representative is not None:
         document.signature = SignatureCheck.REPRESENTATIVE
+        return []
+    if by_notary is not None:
+        document.signature = SignatureCheck.NOTARY
         return []
     if not representatives:
         document.signature = SignatureCheck.UNCOMPARED
@@ -1151,10 +1162,23 @@ def _issue_act(filing: Filing, *, action: str, actor: User | None, body: str) ->
 
 @transaction.atomic
 def notary_enable(
-    *, email: str, full_name: str, district: str, seat: str, actor: User, today: date | None = None
+    *,
+    email: str,
+    full_name: str,
+    district: str,
+    seat: str,
+    actor: User,
+    tax_code: str = "",
+    today: date | None = None,
 ) -> Notary:
-    """Make an existing citizen account a notary's: from today it may file registrations through a notary."""
+    """Make an existing citizen account a notary's: from today it may file registrations through a notary.
+
+    The notary's codice fiscale (a person's, 16 characters) lets the deeds they sign be recognised as theirs.
+    """
     errors: dict[str, str] = {}
+    tax_code = normalise_tax_code(tax_code)
+    if tax_code and (problem := _notary_tax_code_problem(tax_code)):
+        errors["tax_code"] = problem
     user = User.objects.filter(email__iexact=email.strip()).first()
     if user is None:
         errors["email"] = _("No account has this e-mail address: the notary signs up first, then you enable them.")
@@ -1172,9 +1196,32 @@ def notary_enable(
         raise ValidationError({"email": _("This account is already enabled as a notary.")})
     notary = notary or Notary(user=user)
     notary.full_name, notary.district, notary.seat = full_name.strip(), district.strip(), seat.strip()
+    notary.tax_code = tax_code
     notary.enabled_on, notary.ended_on, notary.enabled_by = day, None, actor
     notary.full_clean(exclude=["user", "enabled_by"])
     notary.save()
+    return notary
+
+
+def _notary_tax_code_problem(tax_code: str) -> str:
+    """Why `tax_code` (compact) cannot be a notary's, or "": a person's codice fiscale, 16 characters."""
+    try:
+        validate_tax_code(tax_code)
+    except ValidationError as error:
+        return error.messages[0]
+    return "" if len(tax_code) == 16 else _("A notary's codice fiscale is a person's: 16 characters.")
+
+
+@transaction.atomic
+def notary_set_tax_code(*, notary: Notary, tax_code: str, actor: User) -> Notary:
+    """Record the codice fiscale of a notary enabled without one, so that their signatures are recognised."""
+    tax_code = normalise_tax_code(tax_code)
+    problem = _notary_tax_code_problem(tax_code) if tax_code else str(_("This field is required."))
+    if problem:
+        raise ValidationError({"tax_code": problem})
+    notary = Notary.objects.select_for_update().get(pk=notary.pk)
+    notary.tax_code = tax_code
+    notary.save(update_fields=["tax_code_token"])
     return notary
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("gestione/pratiche/controlli/avvia/", views.control_start, name="control_start"),
     path("gestione/notai/", views.notaries, name="notaries"),
     path("gestione/notai/<int:pk>/fine/", views.notary_end, name="notary_end"),
+    path("gestione/notai/<int:pk>/codice-fiscale/", views.notary_tax_code, name="notary_tax_code"),
     path("notaio/pratiche/", views.notary_home, name="notary_home"),
     path("notaio/rifiuti/", views.notary_refusal, name="notary_refusal"),
     path("pratiche/", views.portal, name="portal"),

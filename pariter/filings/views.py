@@ -37,6 +37,7 @@ from pariter.filings.forms import (
     NotaryEnableForm,
     NotaryFilingForm,
     NotaryRefusalForm,
+    NotaryTaxCodeForm,
     NoteForm,
     QueueFilterForm,
     ReplyForm,
@@ -836,6 +837,25 @@ def notary_end(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     services.notary_end(notary=notary, actor=request.user)  # type: ignore[arg-type]
     messages.success(request, _("%(name)s can no longer file as a notary.") % {"name": notary.full_name})
+    return redirect("filings:notaries")
+
+
+@access.require_officer
+@require_POST
+def notary_tax_code(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the codice fiscale of a notary enabled without one."""
+    notary = Notary.objects.filter(pk=pk).first()
+    if notary is None:
+        raise Http404
+    form = NotaryTaxCodeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"tax_code": _("Enter the notary's codice fiscale.")})
+        services.notary_set_tax_code(notary=notary, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Codice fiscale recorded for %(name)s.") % {"name": notary.full_name})
     return redirect("filings:notaries")
 
 

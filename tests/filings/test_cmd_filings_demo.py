@@ -29,9 +29,10 @@ def test_it_creates_filings_in_many_states_once(oscar, eve, airc_entity, milano,
     assert notary.is_active_on(date.today()) and notary.user.check_password("pariter-demo-2026")
     assert sorted(notary.filings.values_list("state", flat=True)) == ["draft", "submitted"]
     assert "notaio@pariter.test" in out.getvalue()
-    # Signed documents show both outcomes: the representative signed, and someone else (the notary) signed.
+    # Signed documents show every outcome: the representative signed, the notary signed (recognised by the codice
+    # fiscale the office recorded), and someone else signed.
     signatures = set(FilingDocument.objects.exclude(signature="").values_list("signature", flat=True))
-    assert signatures == {"representative", "other_signer"}
+    assert signatures == {"representative", "notary", "other_signer"}
     call_command("filings_demo", stdout=out)
     assert "nothing to add" in out.getvalue()
 

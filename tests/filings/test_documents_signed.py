@@ -155,3 +155,46 @@ def test_a_damaged_envelope_is_refused_or_read_never_a_crash():
         spoiled = data[:position] + bytes([data[position] ^ 0x5A]) + data[position + 1 :]
         report = inspect_upload(spoiled, name="statuto.pdf.p7m")
         assert report.ok or report.errors
+
+
+NOTARY = "NTRNLT70A41F205Y"
+
+
+@pytest.fixture
+def notarial(oscar, sections, milano):
+    """A notary's filing; the office recorded the notary's codice fiscale."""
+    from datetime import date
+
+    from tests.conftest import make_user
+
+    make_user("nora@notariato.it", "Nora Notaia")
+    nora = services.notary_enable(
+        email="nora@notariato.it", full_name="Nora Notaia", tax_code=NOTARY, district="Milano", seat="Milano",
+        actor=oscar, today=date(2026, 1, 1),
+    )  # fmt: skip
+    return services.notary_filing_create(
+        notary=nora, name="Fondazione Nuova Luce ETS", tax_code="97000020152", municipality=milano,
+        deed_received_on=date(2026, 3, 2), actor=nora.user, section=sections["g"], pec="luce@pec.it",
+        representative_name="Luca Luce", representative_tax_code=ANNA, today=date(2026, 3, 3),
+    )  # fmt: skip
+
+
+def test_on_a_notary_s_filing_the_notary_s_signature_is_the_expected_one(notarial):
+    nora = notarial.notary.user
+    deed = make_signed(make_pdf(), tax_code=NOTARY, given_name="Nora", surname="Notaia")
+    document, warnings = services.document_add(
+        filing=notarial, kind=DocKind.NOTARIAL_DEED, upload=upload("atto.pdf.p7m", deed), actor=nora
+    )
+    assert warnings == [] and document.signature == SignatureCheck.NOTARY
+    assert document.signer_tax_code == NOTARY
+    stranger = make_signed(make_pdf(), tax_code=OTHER, given_name="Mario", surname="Bianchi")
+    document, warnings = services.document_add(
+        filing=notarial, kind=DocKind.STATUTE, upload=upload("statuto.pdf.p7m", stranger), actor=nora
+    )
+    assert document.signature == SignatureCheck.OTHER_SIGNER and "not the legal representative" in warnings[0]
+
+
+def test_elsewhere_a_notary_s_signature_is_just_another_signer(draft, eve, notarial):
+    data = make_signed(make_pdf(), tax_code=NOTARY, given_name="Nora", surname="Notaia")
+    document, warnings = add(draft, eve, data)
+    assert document.signature == SignatureCheck.OTHER_SIGNER and warnings

@@ -212,3 +212,19 @@ def test_a_refusal_needs_reasons_and_sensible_dates(nora, milano):
         refuse(nora, milano, reasons=" ", communicated_on=date(2026, 9, 1))
     assert set(error.value.message_dict) == {"reasons", "communicated_on"}
     assert not NotaryRefusal.objects.exists()
+
+
+def test_the_office_records_a_missing_codice_fiscale_once_well_formed(nora, oscar):
+    with pytest.raises(ValidationError) as error:
+        services.notary_set_tax_code(notary=nora, tax_code="97000020152", actor=oscar)
+    assert "16 characters" in error.value.message_dict["tax_code"][0]
+    with pytest.raises(ValidationError):
+        services.notary_set_tax_code(notary=nora, tax_code=" ", actor=oscar)
+    nora.refresh_from_db()
+    assert nora.tax_code == ""
+    services.notary_set_tax_code(notary=nora, tax_code="ntrnlt70a41f205y", actor=oscar)
+    nora.refresh_from_db()
+    assert nora.tax_code == "NTRNLT70A41F205Y"
+    # The audit log records the change without the value, not even encrypted.
+    entry = AuditEntry.objects.filter(object_id=str(nora.pk), changes__has_key="tax_code_token").latest("id")
+    assert "NTRNLT70A41F205Y" not in str(entry.changes) and nora.tax_code_token not in str(entry.changes)

@@ -172,13 +172,23 @@ def test_the_pages_speak_italian(nora, sections):
 # --- The officers' list of notaries ---------------------------------------------------------------------------
 
 
+NOTARY_CF = "NTRNLT70A41F205Y"
+
+
 def test_an_officer_enables_and_ends_a_notary(as_oscar, charlie):
     response = as_oscar.post(
         reverse("filings:notaries"),
-        {"email": charlie.email, "full_name": "Charlie Notaio", "district": "Milano", "seat": "Rho"},
+        {
+            "email": charlie.email,
+            "full_name": "Charlie Notaio",
+            "tax_code": NOTARY_CF.lower(),
+            "district": "Milano",
+            "seat": "Rho",
+        },
     )
     assert response.status_code == 302
     notary = Notary.objects.get(user=charlie)
+    assert notary.tax_code == NOTARY_CF and NOTARY_CF not in notary.tax_code_token  # encrypted at rest
     assert "Charlie Notaio" in as_oscar.get(reverse("filings:notaries")).content.decode()
     as_oscar.post(reverse("filings:notary_end", args=[notary.pk]))
     notary.refresh_from_db()
@@ -187,16 +197,53 @@ def test_an_officer_enables_and_ends_a_notary(as_oscar, charlie):
 
 def test_enabling_an_unknown_account_answers_400(as_oscar):
     response = as_oscar.post(
-        reverse("filings:notaries"), {"email": "ghost@example.org", "full_name": "G", "district": "M", "seat": "M"}
+        reverse("filings:notaries"),
+        {"email": "ghost@example.org", "full_name": "G", "tax_code": NOTARY_CF, "district": "M", "seat": "M"},
     )
     assert response.status_code == 400 and "signs up first" in response.content.decode()
     assert not Notary.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("tax_code", "message"),
+    [
+        ("", "This field is required"),
+        ("NTRNLT70A41F205X", "check character"),
+        ("97000020152", "16 characters"),  # a body's codice fiscale, not a person's
+    ],
+)
+def test_enabling_needs_the_notary_s_own_codice_fiscale(as_oscar, charlie, tax_code, message):
+    as_oscar.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = as_oscar.post(
+        reverse("filings:notaries"),
+        {"email": charlie.email, "full_name": "C", "tax_code": tax_code, "district": "M", "seat": "M"},
+    )
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Notary.objects.exists()
+
+
+def test_a_notary_enabled_without_codice_fiscale_is_flagged_and_the_officer_records_it(as_oscar, nora):
+    as_oscar.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert nora.tax_code == ""
+    page = as_oscar.get(reverse("filings:notaries")).content.decode()
+    assert "their signatures are not recognised" in page
+    url = reverse("filings:notary_tax_code", args=[nora.pk])
+    refused = as_oscar.post(url, {"tax_code": "NTRNLT70A41F205X"}, follow=True).content.decode()
+    assert "check character" in refused
+    nora.refresh_from_db()
+    assert nora.tax_code == ""
+    recorded = as_oscar.post(url, {"tax_code": NOTARY_CF}, follow=True).content.decode()
+    assert "Codice fiscale recorded for Nora" in recorded and "their signatures are not recognised" not in recorded
+    nora.refresh_from_db()
+    assert nora.tax_code == NOTARY_CF
+    assert as_oscar.post(reverse("filings:notary_tax_code", args=[999]), {"tax_code": NOTARY_CF}).status_code == 404
 
 
 def test_only_officers_manage_notaries(as_charlie, as_eve, nora):
     for c in (as_charlie, as_eve, signed_in(nora.user)):
         assert c.get(reverse("filings:notaries")).status_code == 403
         assert c.post(reverse("filings:notary_end", args=[nora.pk])).status_code == 403
+        assert c.post(reverse("filings:notary_tax_code", args=[nora.pk]), {"tax_code": NOTARY_CF}).status_code == 403
     assert signed_in(make_user("x@example.org", "X")).post(reverse("filings:notary_end", args=[999])).status_code == 403
 
 
