@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import title
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -832,9 +832,7 @@ def notaries(request: HttpRequest) -> HttpResponse:
 @access.require_officer
 @require_POST
 def notary_end(request: HttpRequest, pk: int) -> HttpResponse:
-    notary = Notary.objects.filter(pk=pk).first()
-    if notary is None:
-        raise Http404
+    notary = get_object_or_404(Notary, pk=pk)
     services.notary_end(notary=notary, actor=request.user)  # type: ignore[arg-type]
     messages.success(request, _("%(name)s can no longer file as a notary.") % {"name": notary.full_name})
     return redirect("filings:notaries")
@@ -844,9 +842,7 @@ def notary_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notary_tax_code(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the codice fiscale of a notary enabled without one."""
-    notary = Notary.objects.filter(pk=pk).first()
-    if notary is None:
-        raise Http404
+    notary = get_object_or_404(Notary, pk=pk)
     form = NotaryTaxCodeForm(request.POST)
     try:
         if not form.is_valid():
