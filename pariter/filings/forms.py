@@ -365,7 +365,3 @@ class ControlNoticeForm(forms.Form):
             "A request for documents, or the notice of a visit or inspection: the entity will then see the control."
         ),
     )
-
-
-class NotaryTaxCodeForm(forms.Form):
-    tax_code = forms.CharField(label=_("Notary's codice fiscale"), max_length=16)

@@ -153,7 +153,15 @@ def search_entities(
             unindexed_name = RawSQL(_UNINDEXED_NAME, ())  # noqa: S611  (a constant expression, no parameter)
             qs = public_entities().filter(pk__in=ids).annotate(unindexed_name=unindexed_name)
             order = ("unindexed_name", "id")
-    page = keyset_page(_summaries(qs), order=order, cursor=cursor, size=size, scope=SCOPE)
+    page = keyset_page(
+        # The municipalities come in a query of their own, for the page's rows only: joined before the sort, they
+        # made PostgreSQL hash the whole table of 19,000 municipalities for a few hundred matches.
+        qs.only(*SUMMARY_FIELDS).prefetch_related(Prefetch("municipality", Municipality.objects.only(*_PLACE))),
+        order=order,
+        cursor=cursor,
+        size=size,
+        scope=SCOPE,
+    )
     _attach_current_sections(page.items)
     return SearchResults(page=page, count=count if with_count else None, filters=filters)
 
@@ -177,19 +185,13 @@ def _search_in_name_order(
             raise InvalidCursor(cursor)
         forward = direction == "n"
         ids = matching(limit=size + 1, after=key if forward else None, before=None if forward else key)
-    # A page by key: the municipalities can be joined (`_summaries` explains why not in general).
+    # A page by key: here the municipalities can be joined (see `search_entities` for why not in general).
     page_rows = public_entities().filter(pk__in=ids[: size + 1]).select_related("municipality")
     rows = page_rows.only(*SUMMARY_FIELDS, *(f"municipality__{f}" for f in _PLACE)).in_bulk()
     in_order = [rows[pk] for pk in ids[: size + 1] if pk in rows]
     page = page_of_rows(in_order, size=size, direction=direction, from_cursor=bool(cursor), order=ORDER, scope=SCOPE)
     _attach_current_sections(page.items)
     return SearchResults(page=page, count=count if with_count else None, filters=filters)
-
-
-def _summaries(qs: QuerySet[Entity]) -> QuerySet[Entity]:
-    # The municipalities come in a query of their own, for the page's rows only: joined before the sort, they
-    # made PostgreSQL hash the whole table of 19,000 municipalities for a few hundred matches.
-    return qs.only(*SUMMARY_FIELDS).prefetch_related(Prefetch("municipality", Municipality.objects.only(*_PLACE)))
 
 
 # What a result row shows, on the page and in the API: reading only these keeps a page of 25 rows cheap.

@@ -255,3 +255,11 @@ def test_the_list_of_notaries_runs_a_constant_number_of_queries(as_oscar, oscar,
         )
     with django_assert_max_num_queries(12):
         assert as_oscar.get(reverse("filings:notaries")).status_code == 200
+
+
+def test_recording_a_codice_fiscale_without_one_says_it_is_required(as_oscar, nora):
+    as_oscar.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = as_oscar.post(reverse("filings:notary_tax_code", args=[nora.pk]), {}, follow=True).content.decode()
+    assert "This field is required" in page
+    nora.refresh_from_db()
+    assert nora.tax_code == ""
